@@ -1,0 +1,1 @@
+//! symbiont-abm (being built).

@@ -1,0 +1,8 @@
+//! One module per subcommand. Each exposes its clap arguments and a `run` function.
+
+pub mod dynamics;
+pub mod index;
+pub mod network;
+pub mod plan;
+pub mod scenario;
+pub mod simulate;

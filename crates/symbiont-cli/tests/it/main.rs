@@ -1,0 +1,9 @@
+//! Integration tests of the `symbiont` binary: one module per subcommand.
+
+mod dynamics;
+mod index;
+mod network;
+mod plan;
+mod scenario;
+mod simulate;
+mod support;

@@ -1,0 +1,1 @@
+//! symbiont-dynamics (being built).

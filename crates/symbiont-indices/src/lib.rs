@@ -1,0 +1,1 @@
+//! symbiont-indices (being built).

@@ -1,0 +1,1 @@
+//! symbiont-model (being built).

@@ -1,0 +1,1 @@
+//! symbiont-network (being built).

@@ -1,0 +1,1 @@
+//! symbiont-plan (being built).

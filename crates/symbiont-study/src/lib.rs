@@ -1,0 +1,1 @@
+//! symbiont-study (being built).
