@@ -1,1 +1,3 @@
 //! Integration tests of symbiont-abm.
+
+mod population;

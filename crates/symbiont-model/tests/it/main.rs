@@ -1,1 +1,4 @@
-//! Integration tests of symbiont-model.
+//! Integration tests of symbiont-model: the scenario language.
+
+mod invalid;
+mod scenario;
