@@ -4,5 +4,6 @@
 //! firms from its distributions, reproducibly from the master seed, and [`sample`] holds the
 //! seeded stream type and the sampling of the model crate's distributions.
 
+pub mod output;
 pub mod population;
 pub mod sample;
