@@ -154,14 +154,14 @@ impl Builder {
     ) {
         Self::check_id(cx, id, path);
         if let Some((first, _)) = map.get(id.get_ref()) {
-            let first = first.clone();
+            let first = cx.place(first.start);
             cx.error(
                 Code::DuplicateId,
                 id.span(),
                 path,
                 format!("duplicate {what} id \"{}\"", id.get_ref()),
                 Some(format!("an id no other {what} has")),
-                Some(format!("first declared at byte {}", first.start)),
+                Some(format!("first declared at {first}")),
             );
         } else {
             map.insert(id.get_ref().clone(), (id.span(), index));
@@ -171,14 +171,14 @@ impl Builder {
     fn declare_unit(&mut self, cx: &mut Cx<'_>, id: &Spanned<String>, unit: UnitRef, path: &str) {
         Self::check_id(cx, id, path);
         if let Some((first, prev)) = self.units.get(id.get_ref()) {
-            let (first, prev) = (first.clone(), *prev);
+            let (first, prev) = (cx.place(first.start), *prev);
             cx.error(
                 Code::DuplicateId,
                 id.span(),
                 path,
                 format!("duplicate unit id \"{}\" (already used by a {})", id.get_ref(), prev.kind.word()),
                 Some("an id no other unit has (unit ids are shared by all kinds)".into()),
-                Some(format!("first declared at byte {}", first.start)),
+                Some(format!("first declared at {first}")),
             );
         } else {
             self.units.insert(id.get_ref().clone(), (id.span(), unit));

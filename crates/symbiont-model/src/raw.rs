@@ -26,6 +26,12 @@ impl<'s> Cx<'s> {
         Cx { origin: origin.to_string(), index: LineIndex::new(src), diags: Vec::new() }
     }
 
+    /// "line L, column C" of a byte offset.
+    pub(crate) fn place(&self, offset: usize) -> String {
+        let (l, c) = self.index.line_col(offset);
+        format!("line {l}, column {c}")
+    }
+
     pub(crate) fn error(
         &mut self,
         code: Code,
