@@ -13,7 +13,7 @@ where
     S: Into<comfy_table::Cell>,
 {
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_HORIZONTAL_ONLY)
+    t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header);
     t
@@ -44,6 +44,26 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             .with_context(|| format!("creating folder {}", parent.display()))?;
     }
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Three significant digits with a k/M/bn suffix for large magnitudes (tables read in a minute).
+pub fn short(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let a = x.abs();
+    let (v, suffix) = if a >= 1e9 {
+        (x / 1e9, "bn")
+    } else if a >= 1e6 {
+        (x / 1e6, "M")
+    } else if a >= 1e4 {
+        (x / 1e3, "k")
+    } else {
+        (x, "")
+    };
+    let va = v.abs();
+    let digits = if va == 0.0 || va >= 100.0 { 0 } else if va >= 10.0 { 1 } else if va >= 1.0 { 2 } else { 3 };
+    format!("{v:.digits$}{suffix}")
 }
 
 /// Format a number with a sensible number of significant digits for a table.

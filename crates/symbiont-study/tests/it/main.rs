@@ -1,1 +1,4 @@
-//! Integration tests of symbiont-study.
+//! Integration tests of symbiont-study: determinism, the run folder, custom modes.
+
+mod determinism;
+mod rundir;

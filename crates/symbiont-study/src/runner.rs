@@ -1,0 +1,130 @@
+//! The Monte Carlo runner: modes × runs over derived seeds, parallel across runs, results
+//! handed to a sink in a fixed order so that output is identical for any thread count.
+
+use rayon::prelude::*;
+use symbiont_abm::output::RunOutput;
+use symbiont_abm::{Params, RunInput};
+use symbiont_model::population::Population;
+use symbiont_model::seed::{derive, label};
+use symbiont_model::{ModeDef, Scenario};
+
+use crate::StudyError;
+use crate::summary::{Aggregator, MicroOptions, StudySummary};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct StudyOptions {
+    /// Indices into `scenario.modes`, in the order to report them.
+    pub modes: Vec<usize>,
+    pub runs: u32,
+    /// Master seed: the population and every run's stream derive from it.
+    pub seed: u64,
+    /// Mechanism parameters of the engine.
+    pub params: Params,
+    /// The planner's sites per enterprise, for modes whose site choice is `planned`.
+    pub planned_sites: Option<Vec<Option<u16>>>,
+    /// How micro symbiosis modes are read from benefit streams.
+    pub micro: MicroOptions,
+    /// Fit the macro symbiosis mode per run from the aggregate home and host series.
+    pub macro_mode: bool,
+}
+
+impl StudyOptions {
+    /// The scenario's own study settings: its compared modes, runs and seed.
+    pub fn from_scenario(s: &Scenario) -> Self {
+        StudyOptions {
+            modes: s.study.compare.clone(),
+            runs: s.study.runs,
+            seed: s.study.seed,
+            params: Params::default(),
+            planned_sites: None,
+            micro: MicroOptions::default(),
+            macro_mode: true,
+        }
+    }
+}
+
+/// One finished run, as handed to a sink.
+#[derive(Debug)]
+pub struct RunRecord<'a> {
+    pub mode: &'a ModeDef,
+    pub run: u32,
+    pub seed: u64,
+    pub output: &'a RunOutput,
+}
+
+/// Receives finished runs in a fixed order (mode by mode, run by run).
+pub trait Sink {
+    fn write_run(&mut self, record: &RunRecord<'_>) -> Result<(), StudyError>;
+}
+
+/// A sink that keeps nothing (for summaries only).
+#[derive(Debug, Default)]
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write_run(&mut self, _: &RunRecord<'_>) -> Result<(), StudyError> {
+        Ok(())
+    }
+}
+
+/// The seed of run `run`: the same for every mode (common random numbers), so modes are
+/// compared under the same shocks, and adding a mode changes no other mode's results.
+pub fn run_seed(master: u64, run: u32) -> u64 {
+    derive(master, &[label("run"), u64::from(run)])
+}
+
+/// Run the study: every mode in `opts.modes` for `opts.runs` runs. Runs execute in parallel
+/// on the current rayon pool in chunks; each chunk's results go to `sink` and the summary in
+/// job order. `progress(done, total)` is called after every run.
+pub fn run_study(
+    scenario: &Scenario,
+    population: &Population,
+    opts: &StudyOptions,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<StudySummary, StudyError> {
+    if opts.modes.is_empty() {
+        return Err(StudyError::NoModes);
+    }
+    if opts.runs == 0 {
+        return Err(StudyError::NoRuns);
+    }
+    for &m in &opts.modes {
+        if m >= scenario.modes.len() {
+            return Err(StudyError::UnknownMode(m));
+        }
+    }
+    let jobs: Vec<(usize, u32)> =
+        opts.modes.iter().flat_map(|&m| (0..opts.runs).map(move |r| (m, r))).collect();
+    let total = jobs.len();
+    let mut agg = Aggregator::new(scenario, opts);
+    // Enough jobs per chunk to keep every thread busy, few enough to bound memory.
+    let chunk = (rayon::current_num_threads() * 4).max(4);
+    let mut done = 0;
+    for part in jobs.chunks(chunk) {
+        let outputs: Vec<Result<RunOutput, StudyError>> = part
+            .par_iter()
+            .map(|&(m, r)| {
+                let input = RunInput {
+                    scenario,
+                    population,
+                    levers: &scenario.modes[m].levers,
+                    params: &opts.params,
+                    seed: run_seed(opts.seed, r),
+                    planned_sites: opts.planned_sites.as_deref(),
+                };
+                symbiont_abm::run(&input).map_err(|e| StudyError::Run { mode: scenario.modes[m].id.clone(), source: e })
+            })
+            .collect();
+        for (&(m, r), out) in part.iter().zip(outputs) {
+            let out = out?;
+            let record = RunRecord { mode: &scenario.modes[m], run: r, seed: run_seed(opts.seed, r), output: &out };
+            sink.write_run(&record)?;
+            agg.push(m, &out);
+            done += 1;
+            progress(done, total);
+        }
+    }
+    Ok(agg.finish())
+}
