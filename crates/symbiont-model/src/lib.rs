@@ -28,6 +28,7 @@ pub mod population;
 mod raw;
 pub mod scenario;
 pub mod seed;
+mod write;
 
 pub use diag::{Code, Diagnostic, Diagnostics};
 pub use dist::Dist;
@@ -35,6 +36,7 @@ pub use levers::Levers;
 pub use mode::{Effect, SymbiosisMode, Which};
 pub use parse::parse_scenario;
 pub use scenario::*;
+pub use write::to_toml;
 
 /// The default scenario, "overseas Jiangsu" in Laos, embedded in every binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/overseas-jiangsu-laos.toml");

@@ -102,6 +102,22 @@ const DRIVERS: &[(&str, Driver)] = &[
 ];
 const OPS: &[(&str, ChangeOp)] = &[("set", ChangeOp::Set), ("add", ChangeOp::Add), ("scale", ChangeOp::Scale)];
 
+fn word_of<E: PartialEq + Copy>(table: &[(&'static str, E)], v: E) -> &'static str {
+    table.iter().find(|(_, x)| *x == v).map(|(w, _)| *w).unwrap_or("?")
+}
+pub(crate) fn service_word(v: ServiceKind) -> &'static str {
+    word_of(SERVICES, v)
+}
+pub(crate) fn reduces_word(v: Reduces) -> &'static str {
+    word_of(REDUCES, v)
+}
+pub(crate) fn park_word(v: ParkKind) -> &'static str {
+    word_of(PARK_KINDS, v)
+}
+pub(crate) fn op_word(v: ChangeOp) -> &'static str {
+    word_of(OPS, v)
+}
+
 /// Which values a distribution may produce.
 #[derive(Clone, Copy)]
 enum Domain {
@@ -1049,7 +1065,8 @@ impl Builder {
         let region = t.str(cx, "region").map(|r| ref_of(r, t.field_path("region")));
         let region = self.region_ref(cx, region, None, regions);
         let id = id.map(|s| s.into_inner()).unwrap_or_default();
-        (name.unwrap_or_else(|| id.clone()), id, region.unwrap_or(0))
+        let name = name.unwrap_or_else(|| id.clone());
+        (id, name, region.unwrap_or(0))
     }
 
     fn unit_ref(&self, cx: &mut Cx<'_>, r: &Ref) -> Option<UnitRef> {

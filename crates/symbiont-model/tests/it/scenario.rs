@@ -47,3 +47,27 @@ fn move_environment_to_end(src: &str) -> String {
     let end = rest[1..].find("\n[").map(|i| start + 1 + i + 1).unwrap();
     format!("{}{}\n{}", &src[..start], &src[end..], &src[start..end])
 }
+
+#[test]
+fn write_then_parse_gives_the_same_scenario() {
+    let a = default_scenario().unwrap();
+    let text = symbiont_model::to_toml(&a);
+    let b = match parse_scenario(&text, "written.toml") {
+        Ok(b) => b,
+        Err(d) => panic!("written scenario invalid:\n{}", d.render(&text)),
+    };
+    assert_eq!(a, b);
+    // And the small one, which has a custom mode and a constant distribution.
+    let small = parse_scenario(include_str!("../../../../scenarios/small.toml"), "small.toml").unwrap();
+    let again = parse_scenario(&symbiont_model::to_toml(&small), "small-written.toml").unwrap();
+    assert_eq!(small, again);
+}
+
+#[test]
+fn ids_and_names_of_simple_units_are_kept_apart() {
+    let s = default_scenario().unwrap();
+    let u = &s.universities[0];
+    assert_eq!(u.id, "js-university");
+    assert_eq!(u.name, "Jiangsu universities (engineering and management)");
+    assert_eq!(s.finance[0].id, "eximbank-js");
+}
