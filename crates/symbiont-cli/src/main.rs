@@ -53,6 +53,8 @@ enum Command {
     Network(cmd::network::Args),
     /// Entropy weights, TOPSIS, coupling coordination and synergy degree.
     Index(cmd::index::Args),
+    /// Write a self-contained HTML report (charts and tables) of a run folder.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Plan(a) => cmd::plan::run(a),
         Command::Network(a) => cmd::network::run(a),
         Command::Index(a) => cmd::index::run(a),
+        Command::Report(a) => cmd::report::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1162,7 +1162,7 @@ fn dist_problem(d: &Dist, domain: Domain) -> Option<String> {
             Some(format!("a beta needs alpha > 0 and beta > 0 (got {alpha} and {beta})"))
         }
         Dist::Triangular { low, mode, high }
-            if !finite(&[low, mode, high]) || !(low <= mode && mode <= high && low < high) =>
+            if !(finite(&[low, mode, high]) && low <= mode && mode <= high && low < high) =>
         {
             Some(format!("a triangular needs low <= mode <= high and low < high (got {low}, {mode}, {high})"))
         }

@@ -117,6 +117,9 @@ pub struct StudySummary {
     pub modes: Vec<ModeSummary>,
 }
 
+/// Per pair: how often each mode was found, and the running benefits to a and to b.
+type PairAcc = (BTreeMap<SymbiosisMode, u64>, Running, Running);
+
 #[derive(Debug, Default)]
 struct ModeAcc {
     runs: u64,
@@ -124,7 +127,7 @@ struct ModeAcc {
     end_running: Vec<Running>,
     series: Vec<Vec<Running>>,
     years: Vec<i32>,
-    pairs: BTreeMap<(Node, Node), (BTreeMap<SymbiosisMode, u64>, Running, Running)>,
+    pairs: BTreeMap<(Node, Node), PairAcc>,
     macro_counts: BTreeMap<SymbiosisMode, u64>,
     macro_unidentified: u64,
     macro_reason: Option<String>,

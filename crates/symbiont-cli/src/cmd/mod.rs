@@ -4,5 +4,6 @@ pub mod dynamics;
 pub mod index;
 pub mod network;
 pub mod plan;
+pub mod report;
 pub mod scenario;
 pub mod simulate;

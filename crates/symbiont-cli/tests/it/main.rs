@@ -4,6 +4,7 @@ mod dynamics;
 mod index;
 mod network;
 mod plan;
+mod report;
 mod scenario;
 mod simulate;
 mod support;
