@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use symbiont_model::levers::words;
 use symbiont_model::{Scenario, Side, UnitKind};
 
@@ -232,5 +231,4 @@ fn show(s: &Scenario) {
         "\nEnvironment at start: host openness {}, home push {}, coordinated demand {}, shock volatility {}, transport cost {}, tariff {}",
         env.host_openness, env.home_push, env.coordinated_demand, env.shock_volatility, env.transport_cost, env.tariff
     );
-    let _ = Context::context::<&str>(Ok::<(), std::io::Error>(()), "");
 }
