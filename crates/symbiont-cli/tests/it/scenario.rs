@@ -89,3 +89,20 @@ fn show_summarises_units_parks_modes_and_events() {
         assert!(r.stdout.contains(needle), "missing {needle:?} in:\n{}", r.stdout);
     }
 }
+
+#[test]
+fn every_shipped_scenario_checks() {
+    let dir = crate::support::repo_root().join("scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3);
+    let mut args = vec!["scenario", "check"];
+    args.extend(files.iter().map(String::as_str));
+    let r = symbiont(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
