@@ -19,11 +19,6 @@ where
     t
 }
 
-/// True when standard output goes to a terminal (progress bars, colours); false in a pipe.
-pub fn stdout_is_terminal() -> bool {
-    std::io::stdout().is_terminal()
-}
-
 /// True when standard error goes to a terminal.
 pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()

@@ -49,6 +49,9 @@ pub struct Args {
     /// No progress bar even on a terminal.
     #[arg(long)]
     pub quiet: bool,
+    /// Do not write report.html (a self-contained HTML report with charts) into the folder.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -130,6 +133,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         }),
     };
     files.push(write_manifest(&a.out, &manifest)?);
+    // The report reads the CSV tables; with Parquet only there is nothing for it to read.
+    let report = if a.no_report || !format.csv() {
+        None
+    } else {
+        let html = a.out.join("report.html");
+        symbiont_report::report_run_dir(&a.out, &html, crate::cmd::report::metric_labels(), false)
+            .with_context(|| format!("writing the report {}", html.display()))?;
+        Some(html)
+    };
 
     if a.json {
         crate::out::print_json(&summary_json(&summary))?;
@@ -146,6 +158,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         files.len(),
         a.out.display()
     );
+    match report {
+        Some(html) => println!("report: {}", html.display()),
+        None if !a.no_report => println!("no report: it reads the CSV tables (use --format csv or both)"),
+        None => {}
+    }
     Ok(())
 }
 

@@ -22,7 +22,7 @@ fn default_study_prints_the_comparison_and_writes_the_folder() {
     ] {
         assert!(r.stdout.contains(needle), "missing {needle:?}:\n{}", r.stdout);
     }
-    for f in ["periods.csv", "periods.parquet", "flows.csv", "summary.csv", "symbiosis.csv", "manifest.json"] {
+    for f in ["periods.csv", "periods.parquet", "flows.csv", "summary.csv", "symbiosis.csv", "manifest.json", "report.html"] {
         assert!(out.join(f).exists(), "{f} missing");
     }
     // 4 modes x 4 runs x 8 periods.
@@ -42,6 +42,15 @@ fn same_seed_same_tables_on_one_or_two_threads() {
     for f in ["periods.csv", "flows.csv", "benefits.csv", "summary.csv", "series.csv", "symbiosis.csv"] {
         assert!(std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(), "{f} differs");
     }
+}
+
+#[test]
+fn no_report_flag_skips_the_report() {
+    let out = fresh_dir("simulate-no-report");
+    let r = symbiont(&["simulate", "scenarios/small.toml", "--runs", "2", "--no-report", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join("summary.csv").exists());
+    assert!(!out.join("report.html").exists());
 }
 
 #[test]

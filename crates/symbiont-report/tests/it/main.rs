@@ -1,0 +1,7 @@
+//! Integration tests of `symbiont-report`: one module per concern.
+
+mod figures;
+mod network;
+mod report;
+mod rundir;
+mod support;

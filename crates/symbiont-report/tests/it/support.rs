@@ -1,0 +1,89 @@
+//! A small run folder written from fixed data, shaped like `symbiont simulate --out DIR`.
+
+use std::path::{Path, PathBuf};
+
+/// A fresh, empty folder under cargo's target tmp dir.
+pub fn fresh_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-it").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create test dir");
+    dir
+}
+
+pub const MANIFEST: &str = r#"{
+  "symbiont_version": "0.1.0",
+  "scenario": {"name": "tiny", "title": "Tiny <test> scenario", "origin": "tiny.toml", "sha256": "abc123"},
+  "seed": 7, "runs_per_mode": 2,
+  "modes": [{"id": "alone", "name": "Fighting alone", "levers": "Levers { cohort: false }"},
+            {"id": "net", "name": "Network", "levers": "Levers { cohort: true }"}],
+  "horizon_periods": 3, "start_year": 2013, "period_days": 365.0,
+  "seeding": "common random numbers",
+  "options": {"micro_zero_band": 0.05, "params": "Params { a: 1 }"},
+  "threads": 1, "timing": {"elapsed_s": 0.5, "runs": 4, "runs_per_s": 8.0},
+  "files": ["summary.csv", "series.csv"],
+  "invocation": {"command": "simulate", "runs": 2, "seed": 7, "horizon": 3, "format": "csv"}
+}"#;
+
+pub const SUMMARY: &str = "mode,metric,unit,runs,mean,ci95_low,ci95_high,p2_5,p97_5
+alone,host_jobs,jobs,2,100,90,110,85,115
+alone,survival,share,2,0.5,0.4,0.6,0.35,0.65
+net,host_jobs,jobs,2,250,230,270,220,280
+net,survival,share,2,0.7,0.65,0.75,0.6,0.8
+";
+
+pub const SERIES: &str = "mode,metric,period,year,mean,ci95_low,ci95_high
+alone,host_jobs,0,2013,10,8,12
+alone,host_jobs,1,2014,50,45,55
+alone,host_jobs,2,2015,100,90,110
+net,host_jobs,0,2013,20,18,22
+net,host_jobs,1,2014,120,110,130
+net,host_jobs,2,2015,250,230,270
+alone,survival,0,2013,1,1,1
+alone,survival,1,2014,0.7,0.6,0.8
+alone,survival,2,2015,0.5,0.4,0.6
+net,survival,0,2013,1,1,1
+net,survival,1,2014,0.8,0.75,0.85
+net,survival,2,2015,0.7,0.65,0.75
+";
+
+pub const SYMBIOSIS: &str =
+    "mode,scale,a,b,symbiosis_mode,detail,share_of_runs,mean_benefit_a,mean_benefit_b
+alone,micro,home:enterprise,host:host_firm,commensalism,commensalism (1 gains),0.5,10,0
+alone,micro,home:enterprise,host:host_firm,independence,independence,0.5,10,0
+net,micro,home:enterprise,host:host_firm,symmetric_mutualism,symmetric mutualism,1,50,48
+alone,macro,home:output,host:output,parasitism,parasitism (2 gains),1,NaN,NaN
+net,macro,home:output,host:output,asymmetric_mutualism,asymmetric mutualism (1 gains more),1,NaN,NaN
+";
+
+pub const FLOWS: &str = "mode,run,period,factor,source,target,value
+alone,0,0,capital,home:enterprise,host:enterprise,100
+alone,1,0,capital,home:enterprise,host:enterprise,300
+alone,0,1,profit,host:enterprise,home:enterprise,10
+net,0,0,capital,home:enterprise,host:enterprise,100
+net,0,1,profit,host:enterprise,home:enterprise,80
+net,1,1,talent,home:university,host:host_firm,5
+net,1,2,talent,host:host_firm,home:university,4
+net,1,2,goods,host:host_firm,host:enterprise,40
+";
+
+/// Write the fixture run folder; `extra` adds or replaces files.
+pub fn run_dir(name: &str, extra: &[(&str, &str)]) -> PathBuf {
+    let dir = fresh_dir(name);
+    let mut files = vec![
+        ("manifest.json", MANIFEST),
+        ("summary.csv", SUMMARY),
+        ("series.csv", SERIES),
+        ("symbiosis.csv", SYMBIOSIS),
+        ("flows.csv", FLOWS),
+    ];
+    for (n, t) in extra {
+        files.retain(|(m, _)| m != n);
+        files.push((n, t));
+    }
+    for (n, t) in files {
+        if !t.is_empty() {
+            std::fs::write(dir.join(n), t).expect("write fixture");
+        }
+    }
+    dir
+}
