@@ -129,6 +129,45 @@ pub struct PeriodObs {
     pub home_output_usd: f64,
     /// Host side's aggregate output of the firms involved (macro series), US$.
     pub host_output_usd: f64,
+    /// Cumulative going-out decisions (firms that started preparing).
+    pub decided: u32,
+    /// Cumulative firms granted credit (M3).
+    pub financed: u32,
+    /// Cumulative applicants too risky for every reachable lender (they went on equity).
+    pub credit_refused: u32,
+    /// Cumulative eligible applicants left without credit because capacity ran out.
+    pub credit_rationed: u32,
+    /// Cumulative dossiers refused in approval (M2).
+    pub approvals_refused: u32,
+}
+
+/// The engine's own bookkeeping for one period, for checking conservation (MODEL §8).
+///
+/// Money moves only between accounts (the unit kinds on each side plus the host and home
+/// markets and households), so `money_sum` stays 0; the affiliates' account must equal the
+/// capital the enterprises' states hold, and the people accounts the workers and home staff
+/// the states employ.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Books {
+    pub period: u32,
+    /// Sum of every money account (0 when every payment left one account and entered another).
+    pub money_sum: f64,
+    /// Largest absolute account balance (the scale against which `money_sum` is judged).
+    pub money_scale: f64,
+    /// Balance of the affiliates abroad (`host:enterprise`), US$.
+    pub affiliates_account_usd: f64,
+    /// Capital of operating enterprises, summed over their states, US$.
+    pub affiliates_states_usd: f64,
+    /// Host labour pool plus workers employed, minus the initial pool (0 when conserved).
+    pub labour_drift: f64,
+    /// Workers employed according to the people accounts.
+    pub workers_account: f64,
+    /// Workers employed summed over enterprise states.
+    pub workers_states: f64,
+    /// Home staff abroad according to the people accounts.
+    pub staff_account: f64,
+    /// Home staff abroad summed over enterprise states.
+    pub staff_states: f64,
 }
 
 /// Everything one run reports.

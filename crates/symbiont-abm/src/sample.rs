@@ -27,7 +27,9 @@ pub fn draw<R: Rng + ?Sized>(d: &Dist, rng: &mut R) -> f64 {
         Dist::LogNormal { median, sigma } => {
             LogNormal::new(median.ln(), sigma).map(|n| n.sample(rng)).unwrap_or(d.mean())
         }
-        Dist::Beta { alpha, beta } => Beta::new(alpha, beta).map(|b| b.sample(rng)).unwrap_or(d.mean()),
+        Dist::Beta { alpha, beta } => {
+            Beta::new(alpha, beta).map(|b| b.sample(rng)).unwrap_or(d.mean())
+        }
         Dist::Triangular { low, mode, high } => {
             Triangular::new(low, high, mode).map(|t| t.sample(rng)).unwrap_or(d.mean())
         }

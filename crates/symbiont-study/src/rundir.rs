@@ -347,8 +347,7 @@ pub fn write_manifest(dir: &Path, m: &Manifest<'_>) -> Result<PathBuf, StudyErro
         "period_days": s.study.period_days,
         "seeding": "population from the master seed; run r uses derive(seed, [\"run\", r]) in every mode (common random numbers)",
         "options": {
-            "micro_zero_band": m.options.micro.zero_band,
-            "micro_symmetry": m.options.micro.symmetry,
+            "micro_mode": format!("M12 on cumulative benefits: zero band {} of the larger benefit, symmetric within a ratio of 1 + {}", m.options.params.zero_band, m.options.params.symmetry_band),
             "macro_mode": if m.options.macro_mode { "E1 difference regression, F1, simple growth rate, lagged regressors" } else { "off" },
             "planned_sites": m.options.planned_sites.is_some(),
             "params": format!("{:?}", m.options.params),

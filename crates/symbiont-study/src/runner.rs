@@ -9,7 +9,7 @@ use symbiont_model::seed::{derive, label};
 use symbiont_model::{ModeDef, Scenario};
 
 use crate::StudyError;
-use crate::summary::{Aggregator, MicroOptions, StudySummary};
+use crate::summary::{Aggregator, StudySummary};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -23,8 +23,6 @@ pub struct StudyOptions {
     pub params: Params,
     /// The planner's sites per enterprise, for modes whose site choice is `planned`.
     pub planned_sites: Option<Vec<Option<u16>>>,
-    /// How micro symbiosis modes are read from benefit streams.
-    pub micro: MicroOptions,
     /// Fit the macro symbiosis mode per run from the aggregate home and host series.
     pub macro_mode: bool,
 }
@@ -38,7 +36,6 @@ impl StudyOptions {
             seed: s.study.seed,
             params: Params::default(),
             planned_sites: None,
-            micro: MicroOptions::default(),
             macro_mode: true,
         }
     }

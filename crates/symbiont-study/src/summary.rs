@@ -5,43 +5,13 @@ use std::collections::BTreeMap;
 
 use symbiont_abm::output::{Node, RunOutput};
 use symbiont_dynamics::{FitOptions, fit_pair};
-use symbiont_model::{Effect, Scenario, SymbiosisMode};
+use symbiont_abm::Params;
+use symbiont_abm::mechanisms::m12_mode;
+use symbiont_model::{Scenario, SymbiosisMode};
 
 use crate::metrics::METRICS;
 use crate::runner::StudyOptions;
 use crate::stats::{Running, quantile};
-
-/// How micro symbiosis modes are read from benefit streams (M12).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MicroOptions {
-    /// A side's benefit counts as zero when its magnitude is at most this share of the larger
-    /// side's (relative zero band).
-    pub zero_band: f64,
-    /// Mutualism is symmetric when the two benefits differ by at most this share of the larger.
-    pub symmetry: f64,
-}
-
-impl Default for MicroOptions {
-    fn default() -> Self {
-        MicroOptions { zero_band: 0.05, symmetry: 0.10 }
-    }
-}
-
-/// Classify a pair from its two cumulative benefits.
-pub fn micro_mode(to_a: f64, to_b: f64, o: &MicroOptions) -> SymbiosisMode {
-    let scale = to_a.abs().max(to_b.abs());
-    let effect = |x: f64| {
-        if scale == 0.0 || x.abs() <= o.zero_band * scale {
-            Effect::Zero
-        } else if x > 0.0 {
-            Effect::Positive
-        } else {
-            Effect::Negative
-        }
-    };
-    let symmetric = (to_a - to_b).abs() <= o.symmetry * scale;
-    SymbiosisMode::from_effects(effect(to_a), effect(to_b), symmetric, to_a >= to_b)
-}
 
 /// Mean, 95% CI of the mean, and 2.5/97.5 percentiles across runs of one metric.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,7 +110,8 @@ pub struct Aggregator {
     ids: Vec<(String, String)>,
     order: Vec<usize>,
     accs: BTreeMap<usize, ModeAcc>,
-    micro: MicroOptions,
+    /// M12's zero band and symmetry band live in the engine's parameters.
+    params: Params,
     macro_mode: bool,
 }
 
@@ -150,7 +121,7 @@ impl Aggregator {
             ids: scenario.modes.iter().map(|m| (m.id.clone(), m.name.clone())).collect(),
             order: opts.modes.clone(),
             accs: BTreeMap::new(),
-            micro: opts.micro,
+            params: opts.params.clone(),
             macro_mode: opts.macro_mode,
         }
     }
@@ -188,7 +159,7 @@ impl Aggregator {
         }
         for ((a, b), (ta, tb)) in sums {
             let e = acc.pairs.entry((a, b)).or_default();
-            *e.0.entry(micro_mode(ta, tb, &self.micro)).or_default() += 1;
+            *e.0.entry(m12_mode(ta, tb, &self.params)).or_default() += 1;
             e.1.push(ta);
             e.2.push(tb);
         }
@@ -291,21 +262,4 @@ fn ranked(counts: &BTreeMap<SymbiosisMode, u64>) -> Vec<(SymbiosisMode, f64)> {
         counts.iter().map(|(&m, &c)| (m, if total == 0 { 0.0 } else { c as f64 / total as f64 })).collect();
     v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     v
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use symbiont_model::Which;
-
-    #[test]
-    fn micro_modes_from_benefits() {
-        let o = MicroOptions::default();
-        assert_eq!(micro_mode(10.0, 9.5, &o), SymbiosisMode::SymmetricMutualism);
-        assert_eq!(micro_mode(10.0, 2.0, &o), SymbiosisMode::AsymmetricMutualism { larger: Which::First });
-        assert_eq!(micro_mode(10.0, 0.1, &o), SymbiosisMode::Commensalism { beneficiary: Which::First });
-        assert_eq!(micro_mode(10.0, -3.0, &o), SymbiosisMode::Parasitism { beneficiary: Which::First });
-        assert_eq!(micro_mode(-1.0, -2.0, &o), SymbiosisMode::Competition);
-        assert_eq!(micro_mode(0.0, 0.0, &o), SymbiosisMode::Independence);
-    }
 }

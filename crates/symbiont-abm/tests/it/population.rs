@@ -27,8 +27,10 @@ fn adding_a_group_does_not_reshuffle_the_others() {
     let b = generate(&bigger, 7);
     let listed = s.enterprises.len();
     // The original group's agents are the same, only shifted after the new group's ten.
-    let orig: Vec<_> = a.enterprises[listed..].iter().map(|e| (e.sector, e.chain, e.capital_usd)).collect();
-    let moved: Vec<_> = b.enterprises[listed + 10..].iter().map(|e| (e.sector, e.chain, e.capital_usd)).collect();
+    let orig: Vec<_> =
+        a.enterprises[listed..].iter().map(|e| (e.sector, e.chain, e.capital_usd)).collect();
+    let moved: Vec<_> =
+        b.enterprises[listed + 10..].iter().map(|e| (e.sector, e.chain, e.capital_usd)).collect();
     assert_eq!(orig, moved);
     assert_eq!(a.host_firms, b.host_firms);
 }
@@ -38,7 +40,8 @@ fn draws_follow_the_declared_mixes() {
     let s = default_scenario().unwrap();
     let p = generate(&s, 1);
     let g = &s.enterprise_groups[0];
-    let members: Vec<_> = p.enterprises.iter().filter(|e| e.origin as usize == s.enterprises.len()).collect();
+    let members: Vec<_> =
+        p.enterprises.iter().filter(|e| e.origin as usize == s.enterprises.len()).collect();
     assert_eq!(members.len(), g.count as usize);
     let n = members.len() as f64;
     let up = members.iter().filter(|e| e.chain == ChainPos::Upstream).count() as f64 / n;
