@@ -1,1 +1,9 @@
-//! Integration tests of symbiont-dynamics.
+//! Integration tests of symbiont-dynamics: one module per area.
+
+mod classify;
+mod degree;
+mod equilibria;
+mod fit;
+mod ode;
+mod spec;
+mod system;
