@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use anyhow::Context;
-use symbiont_model::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Diagnostics, Scenario, parse_scenario};
+use symbiont_model::{
+    DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Diagnostics, Scenario, parse_scenario,
+};
 
 /// A scenario's text and the name used for it in messages.
 #[derive(Debug)]

@@ -57,7 +57,15 @@ pub fn short(x: f64) -> String {
         (x, "")
     };
     let va = v.abs();
-    let digits = if va == 0.0 || va >= 100.0 { 0 } else if va >= 10.0 { 1 } else if va >= 1.0 { 2 } else { 3 };
+    let digits = if va == 0.0 || va >= 100.0 {
+        0
+    } else if va >= 10.0 {
+        1
+    } else if va >= 1.0 {
+        2
+    } else {
+        3
+    };
     format!("{v:.digits$}{suffix}")
 }
 

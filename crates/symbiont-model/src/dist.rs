@@ -51,7 +51,9 @@ impl Dist {
             Dist::Constant(x) => format!("{x}"),
             Dist::Uniform { low, high } => format!("uniform({low}, {high})"),
             Dist::Normal { mean, sd } => format!("normal(mean {mean}, sd {sd})"),
-            Dist::LogNormal { median, sigma } => format!("lognormal(median {median}, sigma {sigma})"),
+            Dist::LogNormal { median, sigma } => {
+                format!("lognormal(median {median}, sigma {sigma})")
+            }
             Dist::Beta { alpha, beta } => format!("beta({alpha}, {beta})"),
             Dist::Triangular { low, mode, high } => format!("triangular({low}, {mode}, {high})"),
         }

@@ -57,7 +57,12 @@ impl SymbiosisMode {
     /// The mode from the two directional effects and, for mutualism, whether they are
     /// symmetric and which is larger. `on_first` is the effect of unit 2 on unit 1 (σ12),
     /// `on_second` the effect of unit 1 on unit 2 (σ21).
-    pub fn from_effects(on_first: Effect, on_second: Effect, symmetric: bool, first_larger: bool) -> Self {
+    pub fn from_effects(
+        on_first: Effect,
+        on_second: Effect,
+        symmetric: bool,
+        first_larger: bool,
+    ) -> Self {
         use Effect::*;
         match (on_first, on_second) {
             (Zero, Zero) => SymbiosisMode::Independence,
@@ -87,7 +92,9 @@ impl SymbiosisMode {
             SymbiosisMode::AsymmetricMutualism { larger } => {
                 SymbiosisMode::AsymmetricMutualism { larger: larger.other() }
             }
-            SymbiosisMode::Amensalism { harmed } => SymbiosisMode::Amensalism { harmed: harmed.other() },
+            SymbiosisMode::Amensalism { harmed } => {
+                SymbiosisMode::Amensalism { harmed: harmed.other() }
+            }
             m => m,
         }
     }

@@ -25,7 +25,14 @@ pub fn parse_scenario(source: &str, origin: &str) -> Result<Scenario, Diagnostic
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().to_string();
-            cx.error(Code::Syntax, span, "", format!("invalid TOML: {msg}"), Some("valid TOML".into()), None);
+            cx.error(
+                Code::Syntax,
+                span,
+                "",
+                format!("invalid TOML: {msg}"),
+                Some("valid TOML".into()),
+                None,
+            );
             return Err(Diagnostics { items: cx.diags });
         }
     };
@@ -58,8 +65,11 @@ pub fn parse_scenario(source: &str, origin: &str) -> Result<Scenario, Diagnostic
 
 /// Words for the enums that the scenario spells out.
 const SIDES: &[(&str, Side)] = &[("home", Side::Home), ("host", Side::Host)];
-const CHAIN: &[(&str, ChainPos)] =
-    &[("upstream", ChainPos::Upstream), ("midstream", ChainPos::Midstream), ("downstream", ChainPos::Downstream)];
+const CHAIN: &[(&str, ChainPos)] = &[
+    ("upstream", ChainPos::Upstream),
+    ("midstream", ChainPos::Midstream),
+    ("downstream", ChainPos::Downstream),
+];
 const PARK_KINDS: &[(&str, ParkKind)] = &[
     ("industrial", ParkKind::Industrial),
     ("science", ParkKind::Science),
@@ -100,7 +110,8 @@ const DRIVERS: &[(&str, Driver)] = &[
     ("transport_cost", Driver::TransportCost),
     ("tariff", Driver::Tariff),
 ];
-const OPS: &[(&str, ChangeOp)] = &[("set", ChangeOp::Set), ("add", ChangeOp::Add), ("scale", ChangeOp::Scale)];
+const OPS: &[(&str, ChangeOp)] =
+    &[("set", ChangeOp::Set), ("add", ChangeOp::Add), ("scale", ChangeOp::Scale)];
 
 fn word_of<E: PartialEq + Copy>(table: &[(&'static str, E)], v: E) -> &'static str {
     table.iter().find(|(_, x)| *x == v).map(|(w, _)| *w).unwrap_or("?")
@@ -192,7 +203,11 @@ impl Builder {
                 Code::DuplicateId,
                 id.span(),
                 path,
-                format!("duplicate unit id \"{}\" (already used by a {})", id.get_ref(), prev.kind.word()),
+                format!(
+                    "duplicate unit id \"{}\" (already used by a {})",
+                    id.get_ref(),
+                    prev.kind.word()
+                ),
                 Some("an id no other unit has (unit ids are shared by all kinds)".into()),
                 Some(format!("first declared at {first}")),
             );
@@ -220,14 +235,23 @@ impl Builder {
             Some(if known.is_empty() {
                 format!("the id of a declared {what} (none is declared)")
             } else {
-                format!("one of {}", known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "one of {}",
+                    known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+                )
             }),
             did_you_mean(r.id.get_ref(), known.iter().copied()),
         );
         None
     }
 
-    fn region_ref(&self, cx: &mut Cx<'_>, r: Option<Ref>, want: Option<Side>, regions: &[Region]) -> Option<usize> {
+    fn region_ref(
+        &self,
+        cx: &mut Cx<'_>,
+        r: Option<Ref>,
+        want: Option<Side>,
+        regions: &[Region],
+    ) -> Option<usize> {
         let r = r?;
         let ix = Self::resolve(cx, &self.regions, "region", &r)?;
         if let (Some(want), Some(region)) = (want, regions.get(ix))
@@ -251,7 +275,12 @@ impl Builder {
     }
 
     /// A distribution: a plain number (constant) or `{ dist = "...", ... }`.
-    fn dist(cx: &mut Cx<'_>, t: &mut Table<'_, '_>, key: &'static str, domain: Domain) -> Option<Dist> {
+    fn dist(
+        cx: &mut Cx<'_>,
+        t: &mut Table<'_, '_>,
+        key: &'static str,
+        domain: Domain,
+    ) -> Option<Dist> {
         let path = t.field_path(key);
         let v = t.get(key);
         let Some(v) = v else {
@@ -267,7 +296,9 @@ impl Builder {
         };
         let span = v.span();
         let d = match v.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => Dist::Constant(crate::raw::as_f64(v.get_ref())?),
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                Dist::Constant(crate::raw::as_f64(v.get_ref())?)
+            }
             DeValue::Table(_) => {
                 let mut dt = Table::from_val(cx, v, path.clone())?;
                 let kinds: &[(&str, u8)] = &[
@@ -281,28 +312,36 @@ impl Builder {
                 let kind = dt.choice(cx, "dist", kinds);
                 let d = match kind {
                     Some(0) => dt.num(cx, "value", Rule::Any).map(Dist::Constant),
-                    Some(1) => match (dt.num(cx, "low", Rule::Any), dt.num(cx, "high", Rule::Any)) {
-                        (Some(low), Some(high)) => Some(Dist::Uniform { low, high }),
-                        _ => None,
-                    },
+                    Some(1) => {
+                        match (dt.num(cx, "low", Rule::Any), dt.num(cx, "high", Rule::Any)) {
+                            (Some(low), Some(high)) => Some(Dist::Uniform { low, high }),
+                            _ => None,
+                        }
+                    }
                     Some(2) => match (dt.num(cx, "mean", Rule::Any), dt.num(cx, "sd", Rule::Any)) {
                         (Some(mean), Some(sd)) => Some(Dist::Normal { mean, sd }),
                         _ => None,
                     },
-                    Some(3) => match (dt.num(cx, "median", Rule::Any), dt.num(cx, "sigma", Rule::Any)) {
-                        (Some(median), Some(sigma)) => Some(Dist::LogNormal { median, sigma }),
-                        _ => None,
-                    },
-                    Some(4) => match (dt.num(cx, "alpha", Rule::Any), dt.num(cx, "beta", Rule::Any)) {
-                        (Some(alpha), Some(beta)) => Some(Dist::Beta { alpha, beta }),
-                        _ => None,
-                    },
+                    Some(3) => {
+                        match (dt.num(cx, "median", Rule::Any), dt.num(cx, "sigma", Rule::Any)) {
+                            (Some(median), Some(sigma)) => Some(Dist::LogNormal { median, sigma }),
+                            _ => None,
+                        }
+                    }
+                    Some(4) => {
+                        match (dt.num(cx, "alpha", Rule::Any), dt.num(cx, "beta", Rule::Any)) {
+                            (Some(alpha), Some(beta)) => Some(Dist::Beta { alpha, beta }),
+                            _ => None,
+                        }
+                    }
                     Some(5) => match (
                         dt.num(cx, "low", Rule::Any),
                         dt.num(cx, "mode", Rule::Any),
                         dt.num(cx, "high", Rule::Any),
                     ) {
-                        (Some(low), Some(mode), Some(high)) => Some(Dist::Triangular { low, mode, high }),
+                        (Some(low), Some(mode), Some(high)) => {
+                            Some(Dist::Triangular { low, mode, high })
+                        }
                         _ => None,
                     },
                     _ => None,
@@ -315,7 +354,10 @@ impl Builder {
                     Code::WrongType,
                     span.clone(),
                     &path,
-                    format!("`{key}` must be a number or a distribution table, found {}", type_name(other)),
+                    format!(
+                        "`{key}` must be a number or a distribution table, found {}",
+                        type_name(other)
+                    ),
                     Some("a number or { dist = \"...\", ... }".into()),
                     None,
                 );
@@ -355,7 +397,9 @@ impl Builder {
                 t.span.start..t.span.start + 1,
                 &path,
                 format!("missing key `{key}` in `{}`", t.path),
-                Some(format!("a table of {what} shares, e.g. {{ textiles = 0.6, agro_processing = 0.4 }}")),
+                Some(format!(
+                    "a table of {what} shares, e.g. {{ textiles = 0.6, agro_processing = 0.4 }}"
+                )),
                 None,
             );
             return None;
@@ -410,8 +454,10 @@ impl Builder {
         let meta = match root.opt_table(cx, "scenario") {
             Some(mut t) => {
                 let name = t.str(cx, "name").map(|s| s.into_inner()).unwrap_or_default();
-                let title = t.opt_str(cx, "title").map(|s| s.into_inner()).unwrap_or_else(|| name.clone());
-                let description = t.opt_str(cx, "description").map(|s| s.into_inner()).unwrap_or_default();
+                let title =
+                    t.opt_str(cx, "title").map(|s| s.into_inner()).unwrap_or_else(|| name.clone());
+                let description =
+                    t.opt_str(cx, "description").map(|s| s.into_inner()).unwrap_or_default();
                 t.finish(cx);
                 Meta { name, title, description }
             }
@@ -441,7 +487,8 @@ impl Builder {
             ),
             None => (20, 365.0, 2013, 100, 2013),
         };
-        let compare_refs: Option<Vec<Spanned<String>>> = study_t.as_mut().and_then(|t| t.opt_strs(cx, "compare"));
+        let compare_refs: Option<Vec<Spanned<String>>> =
+            study_t.as_mut().and_then(|t| t.opt_strs(cx, "compare"));
 
         // --- regions ---
         let mut regions = Vec::new();
@@ -454,7 +501,8 @@ impl Builder {
             let side = t.choice(cx, "side", SIDES);
             let country = t.str(cx, "country");
             if let Some(c) = &country
-                && !(c.get_ref().len() == 3 && c.get_ref().chars().all(|ch| ch.is_ascii_uppercase()))
+                && !(c.get_ref().len() == 3
+                    && c.get_ref().chars().all(|ch| ch.is_ascii_uppercase()))
             {
                 cx.error(
                     Code::OutOfRange,
@@ -487,7 +535,13 @@ impl Builder {
                 }
                 st.finish(cx);
                 if let (Some(indicator), Some(sy), Some(values)) = (indicator, sy, values) {
-                    series.push(Series { indicator: indicator.into_inner(), unit, source, start_year: sy as i32, values });
+                    series.push(Series {
+                        indicator: indicator.into_inner(),
+                        unit,
+                        source,
+                        start_year: sy as i32,
+                        values,
+                    });
                 }
             }
             t.finish(cx);
@@ -557,7 +611,9 @@ impl Builder {
             let land = t.num(cx, "land_ha_per_musd", Rule::NonNeg);
             t.finish(cx);
             sectors.push(Sector {
-                name: name.unwrap_or_else(|| id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                name: name.unwrap_or_else(|| {
+                    id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                }),
                 id: id.map(|s| s.into_inner()).unwrap_or_default(),
                 host_output_usd: host_output_usd.unwrap_or(1.0),
                 margin: margin.unwrap_or(0.0),
@@ -582,7 +638,11 @@ impl Builder {
         // --- factors ---
         let mut factors: Vec<FactorSpec> = Factor::ALL
             .iter()
-            .map(|&f| FactorSpec { factor: f, unit: f.default_unit().to_string(), price_usd: default_price(f) })
+            .map(|&f| FactorSpec {
+                factor: f,
+                unit: f.default_unit().to_string(),
+                price_usd: default_price(f),
+            })
             .collect();
         if let Some(mut ft) = root.opt_table(cx, "factors") {
             for (word, f) in FACTORS {
@@ -604,7 +664,12 @@ impl Builder {
         for (i, mut t) in root.tables(cx, "government").into_iter().enumerate() {
             let id = t.str(cx, "id");
             if let Some(id) = &id {
-                self.declare_unit(cx, id, UnitRef { kind: UnitKind::Government, index: i }, &t.field_path("id"));
+                self.declare_unit(
+                    cx,
+                    id,
+                    UnitRef { kind: UnitKind::Government, index: i },
+                    &t.field_path("id"),
+                );
             }
             let name = t.opt_str(cx, "name").map(|s| s.into_inner());
             let region = t.str(cx, "region").map(|r| ref_of(r, t.field_path("region")));
@@ -626,7 +691,9 @@ impl Builder {
                 let p = dt.num(cx, "approval_probability", Rule::Unit);
                 dt.finish(cx);
                 departments.push(Department {
-                    name: dname.unwrap_or_else(|| did.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                    name: dname.unwrap_or_else(|| {
+                        did.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                    }),
                     id: did.map(|s| s.into_inner()).unwrap_or_default(),
                     processing_days: days.unwrap_or(Dist::Constant(1.0)),
                     approval_probability: p.unwrap_or(1.0),
@@ -634,7 +701,9 @@ impl Builder {
             }
             t.finish(cx);
             governments.push(Government {
-                name: name.unwrap_or_else(|| id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                name: name.unwrap_or_else(|| {
+                    id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                }),
                 id: id.map(|s| s.into_inner()).unwrap_or_default(),
                 region: region.unwrap_or(0),
                 departments,
@@ -645,7 +714,12 @@ impl Builder {
         for (i, mut t) in root.tables(cx, "enterprise").into_iter().enumerate() {
             let id = t.str(cx, "id");
             if let Some(id) = &id {
-                self.declare_unit(cx, id, UnitRef { kind: UnitKind::Enterprise, index: i }, &t.field_path("id"));
+                self.declare_unit(
+                    cx,
+                    id,
+                    UnitRef { kind: UnitKind::Enterprise, index: i },
+                    &t.field_path("id"),
+                );
             }
             let name = t.opt_str(cx, "name").map(|s| s.into_inner());
             let region = t.str(cx, "region").map(|r| ref_of(r, t.field_path("region")));
@@ -658,7 +732,9 @@ impl Builder {
             let excess = t.num(cx, "excess_capacity", Rule::Unit);
             t.finish(cx);
             enterprises.push(Enterprise {
-                name: name.unwrap_or_else(|| id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                name: name.unwrap_or_else(|| {
+                    id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                }),
                 id: id.map(|s| s.into_inner()).unwrap_or_default(),
                 region: region.unwrap_or(0),
                 sector: sector.unwrap_or(0),
@@ -691,7 +767,9 @@ impl Builder {
             let excess = Self::dist(cx, &mut t, "excess_capacity", Domain::Unit);
             t.finish(cx);
             enterprise_groups.push(EnterpriseGroup {
-                name: name.unwrap_or_else(|| id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                name: name.unwrap_or_else(|| {
+                    id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                }),
                 id: id.map(|s| s.into_inner()).unwrap_or_default(),
                 region: region.unwrap_or(0),
                 count: count.unwrap_or(0) as u32,
@@ -707,7 +785,12 @@ impl Builder {
         for (i, mut t) in root.tables(cx, "host_firm_group").into_iter().enumerate() {
             let id = t.str(cx, "id");
             if let Some(id) = &id {
-                self.declare_unit(cx, id, UnitRef { kind: UnitKind::HostFirm, index: i }, &t.field_path("id"));
+                self.declare_unit(
+                    cx,
+                    id,
+                    UnitRef { kind: UnitKind::HostFirm, index: i },
+                    &t.field_path("id"),
+                );
             }
             let name = t.opt_str(cx, "name").map(|s| s.into_inner());
             let region = t.str(cx, "region").map(|r| ref_of(r, t.field_path("region")));
@@ -718,7 +801,9 @@ impl Builder {
             let employment = Self::dist(cx, &mut t, "employment", Domain::Positive);
             t.finish(cx);
             host_firm_groups.push(HostFirmGroup {
-                name: name.unwrap_or_else(|| id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                name: name.unwrap_or_else(|| {
+                    id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                }),
                 id: id.map(|s| s.into_inner()).unwrap_or_default(),
                 region: region.unwrap_or(0),
                 count: count.unwrap_or(0) as u32,
@@ -745,7 +830,8 @@ impl Builder {
 
         let mut research_institutes = Vec::new();
         for (i, mut t) in root.tables(cx, "research_institute").into_iter().enumerate() {
-            let (id, name, region) = self.unit_head(cx, &mut t, UnitKind::ResearchInstitute, i, &regions);
+            let (id, name, region) =
+                self.unit_head(cx, &mut t, UnitKind::ResearchInstitute, i, &regions);
             let tech = t.num(cx, "technology_per_period", Rule::NonNeg);
             let fit = t.num(cx, "host_fit", Rule::Unit);
             t.finish(cx);
@@ -777,7 +863,8 @@ impl Builder {
 
         let mut intermediaries = Vec::new();
         for (i, mut t) in root.tables(cx, "intermediary").into_iter().enumerate() {
-            let (id, name, region) = self.unit_head(cx, &mut t, UnitKind::Intermediary, i, &regions);
+            let (id, name, region) =
+                self.unit_head(cx, &mut t, UnitKind::Intermediary, i, &regions);
             let service = t.choice(cx, "service", SERVICES);
             let cap = t.num(cx, "capacity_clients", Rule::NonNeg);
             let reduces = t.choice(cx, "reduces", REDUCES);
@@ -796,17 +883,28 @@ impl Builder {
 
         let mut promoting_orgs = Vec::new();
         for (i, mut t) in root.tables(cx, "promoting_org").into_iter().enumerate() {
-            let (id, name, region) = self.unit_head(cx, &mut t, UnitKind::PromotingOrg, i, &regions);
+            let (id, name, region) =
+                self.unit_head(cx, &mut t, UnitKind::PromotingOrg, i, &regions);
             let overhead = t.num(cx, "coordination_overhead_days", Rule::NonNeg);
             t.finish(cx);
-            promoting_orgs.push(PromotingOrg { id, name, region, coordination_overhead_days: overhead.unwrap_or(0.0) });
+            promoting_orgs.push(PromotingOrg {
+                id,
+                name,
+                region,
+                coordination_overhead_days: overhead.unwrap_or(0.0),
+            });
         }
 
         let mut parks = Vec::new();
         for (i, mut t) in root.tables(cx, "park").into_iter().enumerate() {
             let id = t.str(cx, "id");
             if let Some(id) = &id {
-                self.declare_unit(cx, id, UnitRef { kind: UnitKind::Park, index: i }, &t.field_path("id"));
+                self.declare_unit(
+                    cx,
+                    id,
+                    UnitRef { kind: UnitKind::Park, index: i },
+                    &t.field_path("id"),
+                );
             }
             let name = t.opt_str(cx, "name").map(|s| s.into_inner());
             let kind = t.choice(cx, "kind", PARK_KINDS);
@@ -821,10 +919,18 @@ impl Builder {
                     Code::DanglingReference,
                     p.span(),
                     &t.field_path("province"),
-                    format!("province \"{}\" is not a province of region \"{}\"", p.get_ref(), r.id),
+                    format!(
+                        "province \"{}\" is not a province of region \"{}\"",
+                        p.get_ref(),
+                        r.id
+                    ),
                     Some(format!(
                         "one of {}",
-                        r.provinces.iter().map(|q| format!("\"{q}\"")).collect::<Vec<_>>().join(", ")
+                        r.provinces
+                            .iter()
+                            .map(|q| format!("\"{q}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                     did_you_mean(p.get_ref(), r.provinces.iter().map(String::as_str)),
                 );
@@ -847,7 +953,9 @@ impl Builder {
             let incentives = match t.opt_table(cx, "incentives") {
                 Some(mut it) => {
                     let inc = Incentives {
-                        tax_holiday_periods: it.opt_int(cx, "tax_holiday_periods", 0, 100).unwrap_or(0) as u32,
+                        tax_holiday_periods: it
+                            .opt_int(cx, "tax_holiday_periods", 0, 100)
+                            .unwrap_or(0) as u32,
                         rent_discount: it.num_or(cx, "rent_discount", Rule::Unit, 0.0),
                         entry_subsidy_usd: it.num_or(cx, "entry_subsidy_usd", Rule::NonNeg, 0.0),
                     };
@@ -858,7 +966,9 @@ impl Builder {
             };
             t.finish(cx);
             parks.push(Park {
-                name: name.unwrap_or_else(|| id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                name: name.unwrap_or_else(|| {
+                    id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                }),
                 id: id.map(|s| s.into_inner()).unwrap_or_default(),
                 kind: kind.unwrap_or(ParkKind::Industrial),
                 region: region.unwrap_or(0),
@@ -945,7 +1055,9 @@ impl Builder {
                     span,
                     &t.field_path("year"),
                     format!("event year {y} is before the study's start_year {start_year}"),
-                    Some(format!("a year >= {start_year} (fold earlier events into [environment])")),
+                    Some(format!(
+                        "a year >= {start_year} (fold earlier events into [environment])"
+                    )),
                     None,
                 );
             }
@@ -962,7 +1074,9 @@ impl Builder {
             }
             t.finish(cx);
             events.push(Event {
-                name: name.unwrap_or_else(|| id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()),
+                name: name.unwrap_or_else(|| {
+                    id.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default()
+                }),
                 id: id.map(|s| s.into_inner()).unwrap_or_default(),
                 year: year.unwrap_or(i64::from(start_year)) as i32,
                 source,
@@ -973,7 +1087,12 @@ impl Builder {
         // --- modes: presets, then custom ones ---
         let mut modes: Vec<ModeDef> = Levers::presets()
             .into_iter()
-            .map(|(id, name, levers)| ModeDef { id: id.into(), name: name.into(), levers, preset: true })
+            .map(|(id, name, levers)| ModeDef {
+                id: id.into(),
+                name: name.into(),
+                levers,
+                preset: true,
+            })
             .collect();
         let mut mode_ids: HashMap<String, (Range<usize>, usize)> =
             modes.iter().enumerate().map(|(i, m)| (m.id.clone(), (0..0, i))).collect();
@@ -985,7 +1104,10 @@ impl Builder {
                         Code::DuplicateId,
                         id.span(),
                         &t.field_path("id"),
-                        format!("\"{}\" is a built-in mode; a custom mode needs its own id", id.get_ref()),
+                        format!(
+                            "\"{}\" is a built-in mode; a custom mode needs its own id",
+                            id.get_ref()
+                        ),
                         Some("an id other than fight_alone, one_way_street, hub, network".into()),
                         Some(format!("write base = \"{}\" to start from it", id.get_ref())),
                     );
@@ -1154,8 +1276,12 @@ fn dist_problem(d: &Dist, domain: Domain) -> Option<String> {
         Dist::Uniform { low, high } if !finite(&[low, high]) || low >= high => {
             Some(format!("a uniform needs low < high (got {low} and {high})"))
         }
-        Dist::Normal { mean, sd } if !finite(&[mean, sd]) || sd <= 0.0 => Some(format!("sd must be > 0 (got {sd})")),
-        Dist::LogNormal { median, sigma } if !finite(&[median, sigma]) || median <= 0.0 || sigma <= 0.0 => {
+        Dist::Normal { mean, sd } if !finite(&[mean, sd]) || sd <= 0.0 => {
+            Some(format!("sd must be > 0 (got {sd})"))
+        }
+        Dist::LogNormal { median, sigma }
+            if !finite(&[median, sigma]) || median <= 0.0 || sigma <= 0.0 =>
+        {
             Some(format!("a lognormal needs median > 0 and sigma > 0 (got {median} and {sigma})"))
         }
         Dist::Beta { alpha, beta } if !finite(&[alpha, beta]) || alpha <= 0.0 || beta <= 0.0 => {
@@ -1164,7 +1290,9 @@ fn dist_problem(d: &Dist, domain: Domain) -> Option<String> {
         Dist::Triangular { low, mode, high }
             if !(finite(&[low, mode, high]) && low <= mode && mode <= high && low < high) =>
         {
-            Some(format!("a triangular needs low <= mode <= high and low < high (got {low}, {mode}, {high})"))
+            Some(format!(
+                "a triangular needs low <= mode <= high and low < high (got {low}, {mode}, {high})"
+            ))
         }
         _ => None,
     };
@@ -1173,12 +1301,21 @@ fn dist_problem(d: &Dist, domain: Domain) -> Option<String> {
     }
     let (lo, hi) = d.support();
     match domain {
-        Domain::Positive if lo < 0.0 || (lo == 0.0 && matches!(d, Dist::Constant(_) | Dist::Uniform { .. } | Dist::Triangular { .. })) => {
-            Some(format!("it can give values <= 0 (lowest {lo}), and this quantity must be positive"))
+        Domain::Positive
+            if lo < 0.0
+                || (lo == 0.0
+                    && matches!(
+                        d,
+                        Dist::Constant(_) | Dist::Uniform { .. } | Dist::Triangular { .. }
+                    )) =>
+        {
+            Some(format!(
+                "it can give values <= 0 (lowest {lo}), and this quantity must be positive"
+            ))
         }
-        Domain::Unit if lo < 0.0 || hi > 1.0 => {
-            Some(format!("it can give values outside 0..=1 ({lo} to {hi}), and this quantity is a share"))
-        }
+        Domain::Unit if lo < 0.0 || hi > 1.0 => Some(format!(
+            "it can give values outside 0..=1 ({lo} to {hi}), and this quantity is a share"
+        )),
         _ => None,
     }
 }

@@ -70,7 +70,10 @@ pub(crate) fn type_name(v: &DeValue<'_>) -> &'static str {
 }
 
 /// The closest candidate to `word`, when it is close enough to be a plausible typo.
-pub(crate) fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+pub(crate) fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = strsim::levenshtein(&word.to_lowercase(), &c.to_lowercase());
@@ -195,10 +198,16 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     fn missing(&self, cx: &mut Cx<'_>, key: &str, expected: String) {
-        let what = if self.path.is_empty() { "the file".to_string() } else { format!("`{}`", self.path) };
+        let what =
+            if self.path.is_empty() { "the file".to_string() } else { format!("`{}`", self.path) };
         cx.error(
             Code::MissingKey,
-            self.span.start..self.span.start.max(self.span.start + 1).min(self.span.end.max(self.span.start + 1)),
+            self.span.start
+                ..self
+                    .span
+                    .start
+                    .max(self.span.start + 1)
+                    .min(self.span.end.max(self.span.start + 1)),
             &self.field_path(key),
             format!("missing key `{key}` in {what}"),
             Some(expected),
@@ -218,7 +227,12 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A number, with a rule; `None` when absent (no error) or invalid (error recorded).
-    pub(crate) fn opt_num(&mut self, cx: &mut Cx<'_>, key: &'static str, rule: Rule) -> Option<f64> {
+    pub(crate) fn opt_num(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+        rule: Rule,
+    ) -> Option<f64> {
         let v = self.get(key)?;
         let Some(x) = as_f64(v.get_ref()) else {
             self.wrong(cx, key, v, rule.describe());
@@ -248,12 +262,24 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A number with a default when absent. Invalid values report and yield the default.
-    pub(crate) fn num_or(&mut self, cx: &mut Cx<'_>, key: &'static str, rule: Rule, default: f64) -> f64 {
+    pub(crate) fn num_or(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+        rule: Rule,
+        default: f64,
+    ) -> f64 {
         self.opt_num(cx, key, rule).unwrap_or(default)
     }
 
     /// An integer in `[lo, hi]`, optional.
-    pub(crate) fn opt_int(&mut self, cx: &mut Cx<'_>, key: &'static str, lo: i64, hi: i64) -> Option<i64> {
+    pub(crate) fn opt_int(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+        lo: i64,
+        hi: i64,
+    ) -> Option<i64> {
         let v = self.get(key)?;
         let expected = format!("an integer in {lo}..={hi}");
         let Some(x) = as_i64(v.get_ref()) else {
@@ -275,7 +301,13 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A required integer in `[lo, hi]`.
-    pub(crate) fn int(&mut self, cx: &mut Cx<'_>, key: &'static str, lo: i64, hi: i64) -> Option<i64> {
+    pub(crate) fn int(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+        lo: i64,
+        hi: i64,
+    ) -> Option<i64> {
         if self.get(key).is_none() {
             self.missing(cx, key, format!("an integer in {lo}..={hi}"));
             return None;
@@ -284,10 +316,16 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An optional string (non-empty).
-    pub(crate) fn opt_str(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<Spanned<String>> {
+    pub(crate) fn opt_str(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+    ) -> Option<Spanned<String>> {
         let v = self.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) if !s.trim().is_empty() => Some(Spanned::new(v.span(), s.to_string())),
+            DeValue::String(s) if !s.trim().is_empty() => {
+                Some(Spanned::new(v.span(), s.to_string()))
+            }
             DeValue::String(_) => {
                 cx.error(
                     Code::OutOfRange,
@@ -336,7 +374,10 @@ impl<'a, 'i> Table<'a, 'i> {
     ) -> Option<E> {
         let v = self.get(key)?;
         let words: Vec<&str> = choices.iter().map(|(w, _)| *w).collect();
-        let expected = format!("one of {}", words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", "));
+        let expected = format!(
+            "one of {}",
+            words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")
+        );
         let DeValue::String(s) = v.get_ref() else {
             self.wrong(cx, key, v, expected);
             return None;
@@ -371,7 +412,11 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An optional array of strings.
-    pub(crate) fn opt_strs(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<Vec<Spanned<String>>> {
+    pub(crate) fn opt_strs(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+    ) -> Option<Vec<Spanned<String>>> {
         let v = self.get(key)?;
         let DeValue::Array(a) = v.get_ref() else {
             self.wrong(cx, key, v, "an array of strings".into());
@@ -409,7 +454,10 @@ impl<'a, 'i> Table<'a, 'i> {
                     Code::WrongType,
                     item.span(),
                     &format!("{}[{i}]", self.field_path(key)),
-                    format!("item {i} of `{key}` must be a number, found {}", type_name(item.get_ref())),
+                    format!(
+                        "item {i} of `{key}` must be a number, found {}",
+                        type_name(item.get_ref())
+                    ),
                     Some("a number (or nan for a missing year)".into()),
                     None,
                 ),
@@ -419,7 +467,11 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A sub-table, optional.
-    pub(crate) fn opt_table(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<Table<'a, 'i>> {
+    pub(crate) fn opt_table(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+    ) -> Option<Table<'a, 'i>> {
         let path = self.field_path(key);
         let v = self.get(key)?;
         Table::from_val(cx, v, path)
@@ -441,7 +493,10 @@ impl<'a, 'i> Table<'a, 'i> {
                     Code::WrongType,
                     v.span(),
                     &path,
-                    format!("`{key}` must be an array of tables ([[{key}]]), found {}", type_name(other)),
+                    format!(
+                        "`{key}` must be an array of tables ([[{key}]]), found {}",
+                        type_name(other)
+                    ),
                     Some(format!("[[{key}]] tables")),
                     None,
                 );
@@ -464,7 +519,11 @@ impl<'a, 'i> Table<'a, 'i> {
             }
             let mut known: Vec<&str> = self.asked.clone();
             known.sort_unstable();
-            let table = if self.path.is_empty() { "the top level".to_string() } else { format!("`{}`", self.path) };
+            let table = if self.path.is_empty() {
+                "the top level".to_string()
+            } else {
+                format!("`{}`", self.path)
+            };
             cx.error(
                 Code::UnknownKey,
                 k.span(),

@@ -107,8 +107,14 @@ pub enum Factor {
 }
 
 impl Factor {
-    pub const ALL: [Factor; 6] =
-        [Factor::Talent, Factor::Capital, Factor::Information, Factor::Technology, Factor::Land, Factor::Labour];
+    pub const ALL: [Factor; 6] = [
+        Factor::Talent,
+        Factor::Capital,
+        Factor::Information,
+        Factor::Technology,
+        Factor::Land,
+        Factor::Labour,
+    ];
     pub fn word(self) -> &'static str {
         match self {
             Factor::Talent => "talent",
@@ -517,7 +523,8 @@ impl Environment {
             ChangeOp::Add => old + c.value,
             ChangeOp::Scale => old * c.value,
         };
-        let new = if c.driver == Driver::TransportCost { new.max(0.0) } else { new.clamp(0.0, 1.0) };
+        let new =
+            if c.driver == Driver::TransportCost { new.max(0.0) } else { new.clamp(0.0, 1.0) };
         self.set(c.driver, new);
     }
 }
@@ -620,7 +627,8 @@ impl Scenario {
 
     /// Total number of enterprises (listed plus generated).
     pub fn enterprise_count(&self) -> usize {
-        self.enterprises.len() + self.enterprise_groups.iter().map(|g| g.count as usize).sum::<usize>()
+        self.enterprises.len()
+            + self.enterprise_groups.iter().map(|g| g.count as usize).sum::<usize>()
     }
 
     /// Total number of host firms (generated).

@@ -104,7 +104,10 @@ pub fn to_toml(sc: &Scenario) -> String {
     m.insert("period_days".into(), f(st.period_days));
     m.insert("runs".into(), i(i64::from(st.runs)));
     m.insert("seed".into(), i(st.seed as i64));
-    m.insert("compare".into(), Value::Array(st.compare.iter().map(|&c| s(&sc.modes[c].id)).collect()));
+    m.insert(
+        "compare".into(),
+        Value::Array(st.compare.iter().map(|&c| s(&sc.modes[c].id)).collect()),
+    );
     root.insert("study".into(), Value::Table(m));
 
     root.insert(
@@ -117,7 +120,10 @@ pub fn to_toml(sc: &Scenario) -> String {
                 head(&mut m, &r.id, &r.name, None);
                 m.insert("side".into(), s(r.side.word()));
                 m.insert("country".into(), s(&r.country));
-                m.insert("provinces".into(), Value::Array(r.provinces.iter().map(|p| s(p)).collect()));
+                m.insert(
+                    "provinces".into(),
+                    Value::Array(r.provinces.iter().map(|p| s(p)).collect()),
+                );
                 m.insert("wage_usd".into(), f(r.costs.wage_usd));
                 m.insert("land_rent_usd_per_ha".into(), f(r.costs.land_rent_usd_per_ha));
                 let series: Vec<Table> = r
@@ -133,7 +139,10 @@ pub fn to_toml(sc: &Scenario) -> String {
                             q.insert("source".into(), s(&x.source));
                         }
                         q.insert("start_year".into(), i(i64::from(x.start_year)));
-                        q.insert("values".into(), Value::Array(x.values.iter().map(|&v| f(v)).collect()));
+                        q.insert(
+                            "values".into(),
+                            Value::Array(x.values.iter().map(|&v| f(v)).collect()),
+                        );
                         q
                     })
                     .collect();
@@ -344,7 +353,10 @@ pub fn to_toml(sc: &Scenario) -> String {
                 m.insert("province".into(), s(&p.province));
                 m.insert("area_ha".into(), f(p.area_ha));
                 m.insert("plots".into(), i(i64::from(p.plots)));
-                m.insert("shared_infrastructure_cost_usd".into(), f(p.shared_infrastructure_cost_usd));
+                m.insert(
+                    "shared_infrastructure_cost_usd".into(),
+                    f(p.shared_infrastructure_cost_usd),
+                );
                 m.insert(
                     "target_sectors".into(),
                     Value::Array(p.target_sectors.iter().map(|&x| s(&sc.sectors[x].id)).collect()),
@@ -354,7 +366,10 @@ pub fn to_toml(sc: &Scenario) -> String {
                 m.insert("labour_pool".into(), f(p.labour_pool));
                 m.insert("opened_year".into(), i(i64::from(p.opened_year)));
                 let mut q = t();
-                q.insert("tax_holiday_periods".into(), i(i64::from(p.incentives.tax_holiday_periods)));
+                q.insert(
+                    "tax_holiday_periods".into(),
+                    i(i64::from(p.incentives.tax_holiday_periods)),
+                );
                 q.insert("rent_discount".into(), f(p.incentives.rent_discount));
                 q.insert("entry_subsidy_usd".into(), f(p.incentives.entry_subsidy_usd));
                 m.insert("incentives".into(), Value::Table(q));
@@ -439,10 +454,16 @@ pub fn to_toml(sc: &Scenario) -> String {
                 m.insert("cohort".into(), Value::Boolean(l.cohort));
                 m.insert("approvals".into(), word(words::APPROVALS, l.approvals));
                 m.insert("finance".into(), word(words::FINANCE, l.finance));
-                m.insert("talent_technology".into(), word(words::TALENT_TECHNOLOGY, l.talent_technology));
+                m.insert(
+                    "talent_technology".into(),
+                    word(words::TALENT_TECHNOLOGY, l.talent_technology),
+                );
                 m.insert("host_training".into(), Value::Boolean(l.host_training));
                 m.insert("intermediaries".into(), word(words::INTERMEDIARIES, l.intermediaries));
-                m.insert("information_sharing".into(), word(words::INFORMATION_SHARING, l.information_sharing));
+                m.insert(
+                    "information_sharing".into(),
+                    word(words::INFORMATION_SHARING, l.information_sharing),
+                );
                 m.insert("profit".into(), word(words::PROFIT, l.profit));
                 m.insert("reinvest_share".into(), f(l.reinvest_share));
                 m.insert("host_linkage".into(), f(l.host_linkage));

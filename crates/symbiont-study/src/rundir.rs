@@ -70,7 +70,8 @@ impl RunDirSink {
     pub fn create(dir: &Path, format: Format) -> Result<Self, StudyError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StudyError::Io { path: dir.to_path_buf(), message: e.to_string() })?;
-        let mut cols: Vec<(&str, Col)> = vec![("mode", Col::Str), ("run", Col::U32), ("seed", Col::Str)];
+        let mut cols: Vec<(&str, Col)> =
+            vec![("mode", Col::Str), ("run", Col::U32), ("seed", Col::Str)];
         cols.extend_from_slice(PERIOD_COLS);
         let periods = TableWriter::create(dir, "periods", &cols, format)?;
         let flows = TableWriter::create(
@@ -181,7 +182,11 @@ impl Sink for RunDirSink {
 }
 
 /// Write `summary`, `series` and `symbiosis` tables.
-pub fn write_summary(dir: &Path, s: &StudySummary, format: Format) -> Result<Vec<PathBuf>, StudyError> {
+pub fn write_summary(
+    dir: &Path,
+    s: &StudySummary,
+    format: Format,
+) -> Result<Vec<PathBuf>, StudyError> {
     let mut files = Vec::new();
     let mut t = TableWriter::create(
         dir,
@@ -363,6 +368,7 @@ pub fn write_manifest(dir: &Path, m: &Manifest<'_>) -> Result<PathBuf, StudyErro
     });
     let path = dir.join("manifest.json");
     let text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    std::fs::write(&path, text + "\n").map_err(|e| StudyError::Io { path: path.clone(), message: e.to_string() })?;
+    std::fs::write(&path, text + "\n")
+        .map_err(|e| StudyError::Io { path: path.clone(), message: e.to_string() })?;
     Ok(path)
 }

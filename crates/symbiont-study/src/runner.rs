@@ -111,12 +111,18 @@ pub fn run_study(
                     seed: run_seed(opts.seed, r),
                     planned_sites: opts.planned_sites.as_deref(),
                 };
-                symbiont_abm::run(&input).map_err(|e| StudyError::Run { mode: scenario.modes[m].id.clone(), source: e })
+                symbiont_abm::run(&input)
+                    .map_err(|e| StudyError::Run { mode: scenario.modes[m].id.clone(), source: e })
             })
             .collect();
         for (&(m, r), out) in part.iter().zip(outputs) {
             let out = out?;
-            let record = RunRecord { mode: &scenario.modes[m], run: r, seed: run_seed(opts.seed, r), output: &out };
+            let record = RunRecord {
+                mode: &scenario.modes[m],
+                run: r,
+                seed: run_seed(opts.seed, r),
+                output: &out,
+            };
             sink.write_run(&record)?;
             agg.push(m, &out);
             done += 1;

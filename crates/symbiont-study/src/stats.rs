@@ -52,7 +52,8 @@ pub fn t975(df: u64) -> f64 {
     }
     let z: f64 = 1.959_964;
     let v = df as f64;
-    z + (z.powi(3) + z) / (4.0 * v) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+    z + (z.powi(3) + z) / (4.0 * v)
+        + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
 }
 
 /// The empirical quantile `q` of sorted data (linear interpolation, type 7).

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use symbiont_abm::output::{Node, RunOutput};
-use symbiont_dynamics::{FitOptions, fit_pair};
 use symbiont_abm::Params;
 use symbiont_abm::mechanisms::m12_mode;
+use symbiont_abm::output::{Node, RunOutput};
+use symbiont_dynamics::{FitOptions, fit_pair};
 use symbiont_model::{Scenario, SymbiosisMode};
 
 use crate::metrics::METRICS;
@@ -178,7 +178,8 @@ impl Aggregator {
                     Some(m) => *acc.macro_counts.entry(m).or_default() += 1,
                     None => {
                         acc.macro_unidentified += 1;
-                        acc.macro_reason.get_or_insert_with(|| "coefficients not significant".into());
+                        acc.macro_reason
+                            .get_or_insert_with(|| "coefficients not significant".into());
                     }
                 },
                 Err(e) => {
@@ -200,7 +201,14 @@ impl Aggregator {
                     v.sort_by(f64::total_cmp);
                     let r = acc.end_running.get(k).copied().unwrap_or_default();
                     let (ci_low, ci_high) = r.ci95();
-                    Band { mean: r.mean, ci_low, ci_high, p025: quantile(&v, 0.025), p975: quantile(&v, 0.975), n: r.n }
+                    Band {
+                        mean: r.mean,
+                        ci_low,
+                        ci_high,
+                        p025: quantile(&v, 0.025),
+                        p975: quantile(&v, 0.975),
+                        n: r.n,
+                    }
                 })
                 .collect();
             let series = acc
@@ -239,7 +247,8 @@ impl Aggregator {
                 unidentified: acc.macro_unidentified,
                 first_reason: acc.macro_reason.clone(),
             });
-            let flows = acc.flows.iter().map(|(&(f, s, t), &v)| (f.to_string(), s, t, v / runs)).collect();
+            let flows =
+                acc.flows.iter().map(|(&(f, s, t), &v)| (f.to_string(), s, t, v / runs)).collect();
             modes.push(ModeSummary {
                 mode_id: self.ids[m].0.clone(),
                 mode_name: self.ids[m].1.clone(),
@@ -258,8 +267,10 @@ impl Aggregator {
 /// Counts to shares, most frequent first (ties in the mode's order).
 fn ranked(counts: &BTreeMap<SymbiosisMode, u64>) -> Vec<(SymbiosisMode, f64)> {
     let total: u64 = counts.values().sum();
-    let mut v: Vec<(SymbiosisMode, f64)> =
-        counts.iter().map(|(&m, &c)| (m, if total == 0 { 0.0 } else { c as f64 / total as f64 })).collect();
+    let mut v: Vec<(SymbiosisMode, f64)> = counts
+        .iter()
+        .map(|(&m, &c)| (m, if total == 0 { 0.0 } else { c as f64 / total as f64 }))
+        .collect();
     v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     v
 }

@@ -111,7 +111,12 @@ fn io(path: &Path, e: impl std::fmt::Display) -> StudyError {
 
 impl TableWriter {
     /// Create `dir/name.csv` and/or `dir/name.parquet` with these columns.
-    pub fn create(dir: &Path, name: &str, columns: &[(&str, Col)], format: Format) -> Result<Self, StudyError> {
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        columns: &[(&str, Col)],
+        format: Format,
+    ) -> Result<Self, StudyError> {
         let schema: Vec<(String, Col)> = columns.iter().map(|(n, c)| (n.to_string(), *c)).collect();
         let arrow_schema = Arc::new(Schema::new(
             schema
@@ -143,7 +148,8 @@ impl TableWriter {
                 .set_compression(Compression::SNAPPY)
                 .set_created_by(format!("symbiont {}", env!("CARGO_PKG_VERSION")))
                 .build();
-            let w = ArrowWriter::try_new(file, arrow_schema.clone(), Some(props)).map_err(|e| io(&path, e))?;
+            let w = ArrowWriter::try_new(file, arrow_schema.clone(), Some(props))
+                .map_err(|e| io(&path, e))?;
             Some((path, w))
         } else {
             None
@@ -157,7 +163,15 @@ impl TableWriter {
                 Col::F64 => Buf::F64(Vec::new()),
             })
             .collect();
-        Ok(TableWriter { name: name.to_string(), schema, arrow_schema, csv, parquet, bufs, rows: 0 })
+        Ok(TableWriter {
+            name: name.to_string(),
+            schema,
+            arrow_schema,
+            csv,
+            parquet,
+            bufs,
+            rows: 0,
+        })
     }
 
     /// Append one row; its cells must match the columns.
@@ -220,7 +234,8 @@ impl TableWriter {
                 }
             })
             .collect();
-        let batch = RecordBatch::try_new(self.arrow_schema.clone(), columns).map_err(|e| io(path, e))?;
+        let batch =
+            RecordBatch::try_new(self.arrow_schema.clone(), columns).map_err(|e| io(path, e))?;
         w.write(&batch).map_err(|e| io(path, e))?;
         w.flush().map_err(|e| io(path, e))?;
         self.rows = 0;

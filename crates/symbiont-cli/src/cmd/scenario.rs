@@ -99,7 +99,9 @@ fn check(files: &[PathBuf], json: bool) -> anyhow::Result<()> {
                 if !json {
                     eprintln!("invalid: {} ({})\n", src.origin, problems(d.len()));
                 }
-                reports.push(serde_json::json!({ "file": src.origin, "ok": false, "problems": items }));
+                reports.push(
+                    serde_json::json!({ "file": src.origin, "ok": false, "problems": items }),
+                );
             }
         }
     }
@@ -125,7 +127,15 @@ fn show(s: &Scenario) {
     let compare: Vec<&str> = st.compare.iter().map(|&i| s.modes[i].id.as_str()).collect();
     println!("Modes compared: {}\n", compare.join(", "));
 
-    let mut t = table(["region", "side", "country", "provinces", "wage US$/yr", "land rent US$/ha/yr", "series"]);
+    let mut t = table([
+        "region",
+        "side",
+        "country",
+        "provinces",
+        "wage US$/yr",
+        "land rent US$/ha/yr",
+        "series",
+    ]);
     for r in &s.regions {
         t.add_row([
             format!("{} ({})", r.name, r.id),
@@ -175,7 +185,16 @@ fn show(s: &Scenario) {
     }
     println!("{t}\n");
 
-    let mut t = table(["park", "kind", "province", "area ha", "plots", "opened", "designated", "target sectors"]);
+    let mut t = table([
+        "park",
+        "kind",
+        "province",
+        "area ha",
+        "plots",
+        "opened",
+        "designated",
+        "target sectors",
+    ]);
     for p in &s.parks {
         t.add_row([
             format!("{} ({})", p.name, p.id),
@@ -185,7 +204,11 @@ fn show(s: &Scenario) {
             p.plots.to_string(),
             p.opened_year.to_string(),
             if p.designated { "yes" } else { "no" }.to_string(),
-            p.target_sectors.iter().map(|&i| s.sectors[i].id.as_str()).collect::<Vec<_>>().join(", "),
+            p.target_sectors
+                .iter()
+                .map(|&i| s.sectors[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         ]);
     }
     println!("{t}\n");
@@ -197,8 +220,15 @@ fn show(s: &Scenario) {
     println!("{t}\n");
 
     let mut t = table([
-        "mode", "site choice", "approvals", "finance", "talent & tech", "intermediaries", "information",
-        "profit", "host linkage",
+        "mode",
+        "site choice",
+        "approvals",
+        "finance",
+        "talent & tech",
+        "intermediaries",
+        "information",
+        "profit",
+        "host linkage",
     ]);
     for m in &s.modes {
         let l = &m.levers;
@@ -229,6 +259,11 @@ fn show(s: &Scenario) {
     let env = &s.environment;
     println!(
         "\nEnvironment at start: host openness {}, home push {}, coordinated demand {}, shock volatility {}, transport cost {}, tariff {}",
-        env.host_openness, env.home_push, env.coordinated_demand, env.shock_volatility, env.transport_cost, env.tariff
+        env.host_openness,
+        env.home_push,
+        env.coordinated_demand,
+        env.shock_volatility,
+        env.transport_cost,
+        env.tariff
     );
 }

@@ -63,10 +63,14 @@ pub enum FormatArg {
 
 pub fn run(a: Args) -> anyhow::Result<()> {
     let src = read_source(a.scenario.as_deref())?;
-    let mut scenario = check_source(&src)
-        .map_err(|d| anyhow::anyhow!("{} is not a valid scenario ({})", src.origin, problems(d.len())))?;
+    let mut scenario = check_source(&src).map_err(|d| {
+        anyhow::anyhow!("{} is not a valid scenario ({})", src.origin, problems(d.len()))
+    })?;
     if let Some(h) = a.horizon {
-        anyhow::ensure!((1..=1000).contains(&h), "--horizon must be between 1 and 1000 periods, got {h}");
+        anyhow::ensure!(
+            (1..=1000).contains(&h),
+            "--horizon must be between 1 and 1000 periods, got {h}"
+        );
         scenario.study.horizon_periods = h;
     }
     let mut opts = StudyOptions::from_scenario(&scenario);
@@ -94,15 +98,20 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         FormatArg::Both => Format::Both,
     };
     let threads = a.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("starting worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("starting worker threads")?;
     let population = symbiont_abm::population::generate(&scenario, opts.seed);
 
     let total = opts.runs as u64 * opts.modes.len() as u64;
     let bar = if stderr_is_terminal() && !a.quiet && !a.json {
         let b = ProgressBar::new(total);
         b.set_style(
-            ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} runs, {elapsed} elapsed, eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} {wide_bar} {pos}/{len} runs, {elapsed} elapsed, eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b
     } else {
@@ -113,7 +122,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     #[allow(clippy::disallowed_methods)]
     let started = std::time::Instant::now();
     let summary = pool.install(|| {
-        run_study(&scenario, &population, &opts, &mut sink, &mut |done, _| bar.set_position(done as u64))
+        run_study(&scenario, &population, &opts, &mut sink, &mut |done, _| {
+            bar.set_position(done as u64)
+        })
     })?;
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
@@ -160,7 +171,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     );
     match report {
         Some(html) => println!("report: {}", html.display()),
-        None if !a.no_report => println!("no report: it reads the CSV tables (use --format csv or both)"),
+        None if !a.no_report => {
+            println!("no report: it reads the CSV tables (use --format csv or both)")
+        }
         None => {}
     }
     Ok(())
@@ -169,7 +182,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 fn print_comparison(scenario: &symbiont_model::Scenario, s: &StudySummary, opts: &StudyOptions) {
     println!(
         "{}: {} periods from {}, {} runs per mode, seed {}\n",
-        scenario.meta.title, scenario.study.horizon_periods, scenario.study.start_year, opts.runs, opts.seed
+        scenario.meta.title,
+        scenario.study.horizon_periods,
+        scenario.study.start_year,
+        opts.runs,
+        opts.seed
     );
     let mut header = vec!["outcome at the horizon".to_string(), "unit".to_string()];
     header.extend(s.modes.iter().map(|m| m.mode_id.clone()));
@@ -220,9 +237,15 @@ fn print_comparison(scenario: &symbiont_model::Scenario, s: &StudySummary, opts:
                     "{} {:.0}%{}",
                     short_mode(*m),
                     share * 100.0,
-                    if mm.unidentified > 0 { format!(" ({} unidentified)", mm.unidentified) } else { String::new() }
+                    if mm.unidentified > 0 {
+                        format!(" ({} unidentified)", mm.unidentified)
+                    } else {
+                        String::new()
+                    }
                 ),
-                None => format!("not identified: {}", mm.first_reason.as_deref().unwrap_or("no fit")),
+                None => {
+                    format!("not identified: {}", mm.first_reason.as_deref().unwrap_or("no fit"))
+                }
             },
             None => "off".into(),
         };
@@ -230,7 +253,9 @@ fn print_comparison(scenario: &symbiont_model::Scenario, s: &StudySummary, opts:
     }
     t.add_row(row);
     println!("{t}");
-    println!("a, b: the first and second unit of the pair; share = runs in which the mode was found.");
+    println!(
+        "a, b: the first and second unit of the pair; share = runs in which the mode was found."
+    );
 }
 
 /// A compact label of a symbiosis mode for the comparison table.

@@ -4,9 +4,16 @@ use crate::support::{fresh_dir, symbiont, symbiont_in};
 
 #[test]
 fn check_default_and_small_scenarios_exit_0() {
-    let r = symbiont(&["scenario", "check", "scenarios/overseas-jiangsu-laos.toml", "scenarios/small.toml"]);
+    let r = symbiont(&[
+        "scenario",
+        "check",
+        "scenarios/overseas-jiangsu-laos.toml",
+        "scenarios/small.toml",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("ok: scenarios/overseas-jiangsu-laos.toml (2 regions, 6 parks, 2001 enterprises, 4 modes)"));
+    assert!(r.stdout.contains(
+        "ok: scenarios/overseas-jiangsu-laos.toml (2 regions, 6 parks, 2001 enterprises, 4 modes)"
+    ));
     assert!(r.stdout.contains("ok: scenarios/small.toml"));
 }
 
@@ -19,7 +26,12 @@ fn check_broken_file_prints_every_problem_and_exits_1() {
     std::fs::write(dir.join("broken.toml"), text).unwrap();
     let r = symbiont_in(&dir, &["scenario", "check", "broken.toml"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("error[wrong-type]: `base_rate` must be a number in 0..=1, found a string"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[wrong-type]: `base_rate` must be a number in 0..=1, found a string"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("--> broken.toml:99:13"), "{}", r.stderr);
     assert!(r.stderr.contains("error[unknown-key]: unknown key `plts` in `park[0]`"));
     assert!(r.stderr.contains("help: did you mean `plots`?"));
@@ -29,7 +41,8 @@ fn check_broken_file_prints_every_problem_and_exits_1() {
 #[test]
 fn check_json_lists_problems_with_places() {
     let dir = fresh_dir("check-json");
-    let text = include_str!("../../../../scenarios/small.toml").replacen("count = 60", "count = -60", 1);
+    let text =
+        include_str!("../../../../scenarios/small.toml").replacen("count = 60", "count = -60", 1);
     std::fs::write(dir.join("neg.toml"), text).unwrap();
     let r = symbiont_in(&dir, &["scenario", "check", "--json", "neg.toml"]);
     assert_eq!(r.code, 1);

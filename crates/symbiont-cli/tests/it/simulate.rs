@@ -22,7 +22,15 @@ fn default_study_prints_the_comparison_and_writes_the_folder() {
     ] {
         assert!(r.stdout.contains(needle), "missing {needle:?}:\n{}", r.stdout);
     }
-    for f in ["periods.csv", "periods.parquet", "flows.csv", "summary.csv", "symbiosis.csv", "manifest.json", "report.html"] {
+    for f in [
+        "periods.csv",
+        "periods.parquet",
+        "flows.csv",
+        "summary.csv",
+        "symbiosis.csv",
+        "manifest.json",
+        "report.html",
+    ] {
         assert!(out.join(f).exists(), "{f} missing");
     }
     // 4 modes x 4 runs x 8 periods.
@@ -35,19 +43,43 @@ fn same_seed_same_tables_on_one_or_two_threads() {
     let a = fresh_dir("simulate-t1");
     let b = fresh_dir("simulate-t2");
     let args = |d: &std::path::Path, t: &str| {
-        symbiont(&["simulate", "scenarios/small.toml", "--runs", "6", "--threads", t, "--format", "csv", "--out", d.to_str().unwrap()])
+        symbiont(&[
+            "simulate",
+            "scenarios/small.toml",
+            "--runs",
+            "6",
+            "--threads",
+            t,
+            "--format",
+            "csv",
+            "--out",
+            d.to_str().unwrap(),
+        ])
     };
     assert_eq!(args(&a, "1").code, 0);
     assert_eq!(args(&b, "2").code, 0);
-    for f in ["periods.csv", "flows.csv", "benefits.csv", "summary.csv", "series.csv", "symbiosis.csv"] {
-        assert!(std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(), "{f} differs");
+    for f in
+        ["periods.csv", "flows.csv", "benefits.csv", "summary.csv", "series.csv", "symbiosis.csv"]
+    {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
     }
 }
 
 #[test]
 fn no_report_flag_skips_the_report() {
     let out = fresh_dir("simulate-no-report");
-    let r = symbiont(&["simulate", "scenarios/small.toml", "--runs", "2", "--no-report", "--out", out.to_str().unwrap()]);
+    let r = symbiont(&[
+        "simulate",
+        "scenarios/small.toml",
+        "--runs",
+        "2",
+        "--no-report",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(out.join("summary.csv").exists());
     assert!(!out.join("report.html").exists());
@@ -56,7 +88,15 @@ fn no_report_flag_skips_the_report() {
 #[test]
 fn unknown_mode_is_named() {
     let out = fresh_dir("simulate-bad-mode");
-    let r = symbiont(&["simulate", "--modes", "network,netwrok", "--runs", "1", "--out", out.to_str().unwrap()]);
+    let r = symbiont(&[
+        "simulate",
+        "--modes",
+        "network,netwrok",
+        "--runs",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("--modes: unknown mode \"netwrok\""), "{}", r.stderr);
 }
@@ -64,10 +104,19 @@ fn unknown_mode_is_named() {
 #[test]
 fn invalid_scenario_is_refused_before_any_run() {
     let dir = fresh_dir("simulate-invalid");
-    let text = include_str!("../../../../scenarios/small.toml").replacen("approval_probability = 0.9\n", "approval_probability = 1.5\n", 1);
+    let text = include_str!("../../../../scenarios/small.toml").replacen(
+        "approval_probability = 0.9\n",
+        "approval_probability = 1.5\n",
+        1,
+    );
     std::fs::write(dir.join("bad.toml"), text).unwrap();
     let out = dir.join("out");
-    let r = symbiont(&["simulate", dir.join("bad.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let r = symbiont(&[
+        "simulate",
+        dir.join("bad.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("`approval_probability` is 1.5, out of range"), "{}", r.stderr);
     assert!(!out.exists(), "nothing is written for an invalid scenario");
@@ -76,7 +125,15 @@ fn invalid_scenario_is_refused_before_any_run() {
 #[test]
 fn json_summary() {
     let out = fresh_dir("simulate-json");
-    let r = symbiont(&["simulate", "scenarios/small.toml", "--runs", "3", "--json", "--out", out.to_str().unwrap()]);
+    let r = symbiont(&[
+        "simulate",
+        "scenarios/small.toml",
+        "--runs",
+        "3",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["modes"].as_array().unwrap().len(), 4);

@@ -18,7 +18,10 @@ fn check(from: &str, to: &str, expect: Expect) {
 
 fn codes(from: &str, to: &str) -> Vec<Code> {
     let text = SMALL.replacen(from, to, 1);
-    parse_scenario(&text, "small.toml").err().map(|d| d.items.iter().map(|x| x.code).collect()).unwrap_or_default()
+    parse_scenario(&text, "small.toml")
+        .err()
+        .map(|d| d.items.iter().map(|x| x.code).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -144,7 +147,10 @@ fn out_of_range() {
 
 #[test]
 fn negative_capacity_is_out_of_range() {
-    assert_eq!(codes("credit_capacity_usd = 5.0e7", "credit_capacity_usd = -5.0e7"), vec![Code::OutOfRange]);
+    assert_eq!(
+        codes("credit_capacity_usd = 5.0e7", "credit_capacity_usd = -5.0e7"),
+        vec![Code::OutOfRange]
+    );
 }
 
 #[test]
@@ -195,7 +201,13 @@ fn mix_not_summing_to_one() {
 
 #[test]
 fn unit_on_the_wrong_side() {
-    assert_eq!(codes("region = \"host\"\nprovince = \"Savannakhet\"", "region = \"home\"\nprovince = \"Savannakhet\""), vec![Code::Inconsistent]);
+    assert_eq!(
+        codes(
+            "region = \"host\"\nprovince = \"Savannakhet\"",
+            "region = \"home\"\nprovince = \"Savannakhet\""
+        ),
+        vec![Code::Inconsistent]
+    );
 }
 
 #[test]
@@ -224,5 +236,8 @@ fn every_problem_is_reported_at_once() {
         .replacen("b = \"firms\"", "b = \"frims\"", 1);
     let d = parse_scenario(&text, "small.toml").unwrap_err();
     let got: Vec<(Code, usize)> = d.items.iter().map(|x| (x.code, x.line)).collect();
-    assert_eq!(got, vec![(Code::WrongType, 99), (Code::OutOfRange, 121), (Code::DanglingReference, 142)]);
+    assert_eq!(
+        got,
+        vec![(Code::WrongType, 99), (Code::OutOfRange, 121), (Code::DanglingReference, 142)]
+    );
 }

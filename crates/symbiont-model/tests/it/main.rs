@@ -1,5 +1,5 @@
 //! Integration tests of symbiont-model: the scenario language.
 
-mod invalid;
 mod fuzz;
+mod invalid;
 mod scenario;

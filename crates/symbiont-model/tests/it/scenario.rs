@@ -58,7 +58,8 @@ fn write_then_parse_gives_the_same_scenario() {
     };
     assert_eq!(a, b);
     // And the small one, which has a custom mode and a constant distribution.
-    let small = parse_scenario(include_str!("../../../../scenarios/small.toml"), "small.toml").unwrap();
+    let small =
+        parse_scenario(include_str!("../../../../scenarios/small.toml"), "small.toml").unwrap();
     let again = parse_scenario(&symbiont_model::to_toml(&small), "small-written.toml").unwrap();
     assert_eq!(small, again);
 }

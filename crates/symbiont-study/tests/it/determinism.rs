@@ -2,8 +2,8 @@
 //! network's levers gives the network's results, run for run.
 
 use symbiont_model::{Scenario, parse_scenario};
-use symbiont_study::runner::{NullSink, RunRecord, Sink, StudyOptions, run_study};
 use symbiont_study::StudyError;
+use symbiont_study::runner::{NullSink, RunRecord, Sink, StudyOptions, run_study};
 
 const SMALL: &str = include_str!("../../../../scenarios/small.toml");
 
@@ -22,11 +22,16 @@ impl Sink for Keep {
     }
 }
 
-fn run_in_pool(threads: usize, s: &Scenario, opts: &StudyOptions) -> (Keep, symbiont_study::summary::StudySummary) {
+fn run_in_pool(
+    threads: usize,
+    s: &Scenario,
+    opts: &StudyOptions,
+) -> (Keep, symbiont_study::summary::StudySummary) {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let population = symbiont_abm::population::generate(s, opts.seed);
     let mut keep = Keep::default();
-    let summary = pool.install(|| run_study(s, &population, opts, &mut keep, &mut |_, _| {})).unwrap();
+    let summary =
+        pool.install(|| run_study(s, &population, opts, &mut keep, &mut |_, _| {})).unwrap();
     (keep, summary)
 }
 
@@ -70,7 +75,9 @@ fn adding_a_mode_does_not_change_the_others() {
     let (two, _) = run_in_pool(2, &s, &opts);
     opts.modes = vec![0, 1, 2, 3];
     let (four, _) = run_in_pool(2, &s, &opts);
-    let pick = |k: &Keep, id: &str| k.0.iter().filter(|x| x.0 == id).map(|x| x.3.clone()).collect::<Vec<_>>();
+    let pick = |k: &Keep, id: &str| {
+        k.0.iter().filter(|x| x.0 == id).map(|x| x.3.clone()).collect::<Vec<_>>()
+    };
     assert!(pick(&two, "network") == pick(&four, "network"));
     assert!(pick(&two, "fight_alone") == pick(&four, "fight_alone"));
 }

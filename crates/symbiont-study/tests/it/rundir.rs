@@ -19,7 +19,8 @@ fn write(dir: &Path, threads: usize) -> Vec<PathBuf> {
     let population = symbiont_abm::population::generate(&s, opts.seed);
     let mut sink = RunDirSink::create(dir, Format::Both).unwrap();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-    let summary = pool.install(|| run_study(&s, &population, &opts, &mut sink, &mut |_, _| {})).unwrap();
+    let summary =
+        pool.install(|| run_study(&s, &population, &opts, &mut sink, &mut |_, _| {})).unwrap();
     let mut files = sink.finish(&summary).unwrap();
     let m = Manifest {
         scenario: &s,
@@ -48,11 +49,16 @@ fn parquet_rows(path: &Path) -> i64 {
 fn tables_are_written_and_agree() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("study-rundir-a");
     let files = write(&dir, 2);
-    let names: Vec<String> = files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     for t in ["periods", "flows", "benefits", "summary", "series", "symbiosis"] {
         assert!(names.contains(&format!("{t}.csv")), "{t}.csv missing");
         assert!(names.contains(&format!("{t}.parquet")), "{t}.parquet missing");
-        assert_eq!(csv_rows(&dir.join(format!("{t}.csv"))) as i64, parquet_rows(&dir.join(format!("{t}.parquet"))), "{t}");
+        assert_eq!(
+            csv_rows(&dir.join(format!("{t}.csv"))) as i64,
+            parquet_rows(&dir.join(format!("{t}.parquet"))),
+            "{t}"
+        );
     }
     // 4 modes x 5 runs x 10 periods.
     assert_eq!(csv_rows(&dir.join("periods.csv")), 200);
@@ -76,6 +82,9 @@ fn same_bytes_on_one_thread_or_two() {
         if name == "manifest.json" {
             continue; // records the thread count
         }
-        assert!(std::fs::read(&f).unwrap() == std::fs::read(b.join(name)).unwrap(), "{name:?} differs");
+        assert!(
+            std::fs::read(&f).unwrap() == std::fs::read(b.join(name)).unwrap(),
+            "{name:?} differs"
+        );
     }
 }
