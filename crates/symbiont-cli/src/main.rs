@@ -55,6 +55,9 @@ enum Command {
     Index(cmd::index::Args),
     /// Write a self-contained HTML report (charts and tables) of a run folder.
     Report(cmd::report::Args),
+    /// Parameter sweeps, sensitivity analysis (Sobol, Morris) and sharded scale-out.
+    #[command(subcommand)]
+    Sweep(cmd::sweep::Command),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Network(a) => cmd::network::run(a),
         Command::Index(a) => cmd::index::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Sweep(c) => cmd::sweep::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

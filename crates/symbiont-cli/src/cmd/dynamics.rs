@@ -347,13 +347,13 @@ fn read_columns(path: &Path, units: &[String]) -> anyhow::Result<Columns> {
             let line = rec.position().map_or(0, |p| p.line());
             let y = parse_year(rec.get(year_col).unwrap_or(""), path, line, &headers[year_col])?;
             for (k, &i) in idx.iter().enumerate() {
-                if let Some(v) = parse_cell(rec.get(i).unwrap_or(""), path, line, &units[k])? {
-                    if let Some((_, first)) = cols[k].insert(y, (v, line)) {
-                        bail!(
-                            "{}: year {y} appears twice (also on line {first})",
-                            at(path, line, &headers[year_col])
-                        );
-                    }
+                if let Some(v) = parse_cell(rec.get(i).unwrap_or(""), path, line, &units[k])?
+                    && let Some((_, first)) = cols[k].insert(y, (v, line))
+                {
+                    bail!(
+                        "{}: year {y} appears twice (also on line {first})",
+                        at(path, line, &headers[year_col])
+                    );
                 }
             }
         }

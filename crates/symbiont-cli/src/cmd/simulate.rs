@@ -103,6 +103,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .build()
         .context("starting worker threads")?;
     let population = symbiont_abm::population::generate(&scenario, opts.seed);
+    opts.planned_sites = planned_sites(&scenario, &population, &opts)?;
 
     let total = opts.runs as u64 * opts.modes.len() as u64;
     let bar = if stderr_is_terminal() && !a.quiet && !a.json {
@@ -177,6 +178,49 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         None => {}
     }
     Ok(())
+}
+
+/// When a compared mode chooses its sites by the planner (`site_choice = "planned"`), solve
+/// the plan once with the planner's default options and hand its sites to every run.
+fn planned_sites(
+    scenario: &symbiont_model::Scenario,
+    population: &symbiont_model::population::Population,
+    opts: &StudyOptions,
+) -> anyhow::Result<Option<Vec<Option<u16>>>> {
+    use symbiont_model::levers::SiteChoice;
+    let users: Vec<&str> = opts
+        .modes
+        .iter()
+        .map(|&m| &scenario.modes[m])
+        .filter(|m| m.levers.site_choice == SiteChoice::Planned)
+        .map(|m| m.id.as_str())
+        .collect();
+    if users.is_empty() {
+        return Ok(None);
+    }
+    let options = symbiont_plan::PlanOptions::default();
+    let instance = symbiont_plan::Instance::from_scenario(scenario, population, &options)
+        .context("building the plan for the modes with site_choice = \"planned\"")?;
+    let settings = symbiont_plan::SolveSettings { gap: 0.01, ..Default::default() };
+    match symbiont_plan::plan(&instance, &settings).context("solving the plan")? {
+        symbiont_plan::Outcome::Planned(plan) => {
+            let placed = plan.site.iter().filter(|s| s.is_some()).count();
+            eprintln!(
+                "plan for {}: {} of {} enterprises placed ({:?} by {:?}, gap bound {:.2}%); see `symbiont plan` for details",
+                users.join(", "),
+                placed,
+                plan.site.len(),
+                plan.termination,
+                plan.backend,
+                plan.gap * 100.0
+            );
+            Ok(Some(plan.sites()))
+        }
+        symbiont_plan::Outcome::Infeasible(_) => anyhow::bail!(
+            "mode(s) {} choose sites by the planner, but no plan meets the guidance; run `symbiont plan` to see which constraints to loosen",
+            users.join(", ")
+        ),
+    }
 }
 
 fn print_comparison(scenario: &symbiont_model::Scenario, s: &StudySummary, opts: &StudyOptions) {

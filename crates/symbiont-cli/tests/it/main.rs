@@ -8,3 +8,4 @@ mod report;
 mod scenario;
 mod simulate;
 mod support;
+mod sweep;

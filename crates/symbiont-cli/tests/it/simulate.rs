@@ -139,3 +139,28 @@ fn json_summary() {
     assert_eq!(v["modes"].as_array().unwrap().len(), 4);
     assert!(v["modes"][3]["end"]["survival"]["mean"].is_number());
 }
+
+#[test]
+fn planned_site_choice_takes_the_planners_sites() {
+    let dir = fresh_dir("simulate-planned");
+    let text = format!(
+        "{}\n[[mode]]\nid = \"planned_network\"\nbase = \"network\"\nsite_choice = \"planned\"\n",
+        include_str!("../../../../scenarios/small.toml")
+    );
+    std::fs::write(dir.join("planned.toml"), text).unwrap();
+    let out = dir.join("out");
+    let r = symbiont(&[
+        "simulate",
+        dir.join("planned.toml").to_str().unwrap(),
+        "--modes",
+        "network,planned_network",
+        "--runs",
+        "3",
+        "--no-report",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("plan for planned_network:"), "{}", r.stderr);
+    assert!(r.stdout.contains("planned_network"));
+}
