@@ -135,3 +135,71 @@ pub fn degree(
     let mode = classify.classify(Coef::exact(d12), Coef::exact(d21));
     Ok(Degree { estimator: est, d12, d21, theta, mode, warning: est.warning() })
 }
+
+/// A "symmetric point" (共生稳态点 / 对称点): where the fitted degrees of the two directions are
+/// equal, δ_12 = δ_21, found along the observed path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SymmetricPoint {
+    /// Position along the series (0 = first observation; fractional between observations).
+    pub position: f64,
+    /// Z_1 and Z_2 at that position (linear between observations).
+    pub z: (f64, f64),
+    /// The common degree δ_12 = δ_21 there.
+    pub delta: f64,
+}
+
+/// The quadratic point elasticity of i on j at every observation: δ_ij(Z_j) = f'(Z_j)·Z_j/f(Z_j)
+/// with Z_i = f(Z_j) = a + b Z_j + c Z_j² (the fitted curve, so δ is a function of Z_j alone).
+fn quadratic_path(zi: &[f64], zj: &[f64]) -> Result<Vec<f64>, DegreeError> {
+    let m = zi.len();
+    let x = DMatrix::from_fn(m, 3, |k, c| zj[k].powi(c as i32));
+    let y = DVector::from_column_slice(zi);
+    let f = ols(&x, &y).map_err(|e| DegreeError::NotIdentified(format!("{e:?}")))?;
+    let (a, b, c) = (f.coef[0], f.coef[1], f.coef[2]);
+    Ok(zj
+        .iter()
+        .map(|&z| {
+            let fz = a + b * z + c * z * z;
+            if fz == 0.0 { f64::NAN } else { (b + 2.0 * c * z) * z / fz }
+        })
+        .collect())
+}
+
+/// Every symmetric point of two positive series, with the quadratic curves of applied papers:
+/// the places along the observed path where δ_12 − δ_21 changes sign (or is zero), located by
+/// linear interpolation between observations. Empty when the curves never cross.
+pub fn symmetric_points(z1: &[f64], z2: &[f64]) -> Result<Vec<SymmetricPoint>, DegreeError> {
+    for (u, z) in [z1, z2].iter().enumerate() {
+        if let Some((index, &value)) = z.iter().enumerate().find(|(_, v)| v.is_nan() || **v <= 0.0)
+        {
+            return Err(DegreeError::NonPositive { unit: u + 1, index, value });
+        }
+    }
+    if z1.len() != z2.len() || z1.len() < 4 {
+        return Err(DegreeError::NotIdentified(
+            "the quadratic curves need two series of equal length with at least 4 points".into(),
+        ));
+    }
+    let d12 = quadratic_path(z1, z2)?;
+    let d21 = quadratic_path(z2, z1)?;
+    let diff: Vec<f64> = d12.iter().zip(&d21).map(|(a, b)| a - b).collect();
+    let mut out = Vec::new();
+    for k in 0..diff.len() {
+        let (dk, dn) = (diff[k], diff.get(k + 1).copied().unwrap_or(f64::NAN));
+        if !dk.is_finite() {
+            continue;
+        }
+        if dk == 0.0 {
+            out.push(SymmetricPoint { position: k as f64, z: (z1[k], z2[k]), delta: d12[k] });
+        } else if dn.is_finite() && dn != 0.0 && dk.signum() != dn.signum() {
+            let w = dk / (dk - dn);
+            let lerp = |v: &[f64]| v[k] + w * (v[k + 1] - v[k]);
+            out.push(SymmetricPoint {
+                position: k as f64 + w,
+                z: (lerp(z1), lerp(z2)),
+                delta: lerp(&d12),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -65,7 +65,7 @@ pub mod stats;
 pub mod system;
 
 pub use classify::{ClassifyOptions, Coef, SymmetryTol, ZeroRule};
-pub use degree::{Degree, DegreeEstimator, degree};
+pub use degree::{Degree, DegreeEstimator, SymmetricPoint, degree, symmetric_points};
 pub use equilibria::{Equilibria, Equilibrium, PointType, Stability, equilibria};
 pub use fit::{
     BootstrapKind, BootstrapOptions, CapacityRule, DataError, Estimator, Fit, FitError, FitOptions,

@@ -640,6 +640,7 @@ fn run_fit(a: FitArgs) -> anyhow::Result<()> {
     })?;
     let mut degrees = Vec::new();
     let mut degree_rows = Vec::new();
+    let mut symmetric_lines: Vec<String> = Vec::new();
     if let Some(d) = a.degree {
         let est = match d {
             DegreeArg::PeriodRatio => DegreeEstimator::PeriodRatio,
@@ -651,12 +652,38 @@ fn run_fit(a: FitArgs) -> anyhow::Result<()> {
             for j in i + 1..n {
                 match symbiont_dynamics::degree(&s.x[i], &s.x[j], est, &opts.classify) {
                     Ok(dg) => {
+                        // Symmetric points come from the fitted curves of the quadratic estimator.
+                        let points = if est == DegreeEstimator::Quadratic {
+                            symbiont_dynamics::symmetric_points(&s.x[i], &s.x[j])
+                                .unwrap_or_default()
+                        } else {
+                            Vec::new()
+                        };
+                        let first_year = s.t[0];
+                        let pts: Vec<Value> = points
+                            .iter()
+                            .map(|p| json!({"year": first_year + p.position, "z_i": p.z.0, "z_j": p.z.1, "delta": p.delta}))
+                            .collect();
+                        for p in &points {
+                            symmetric_lines.push(format!(
+                                "symmetric point of {} ~ {}: δ_ij = δ_ji = {} near {:.1} ({} = {}, {} = {})",
+                                s.names[i],
+                                s.names[j],
+                                num(p.delta),
+                                first_year + p.position,
+                                s.names[i],
+                                num(p.z.0),
+                                s.names[j],
+                                num(p.z.1)
+                            ));
+                        }
                         degrees.push(json!({
                             "i": s.names[i], "j": s.names[j], "estimator": format!("{est:?}"),
                             "delta_ij": dg.d12, "delta_ji": dg.d21,
                             "theta_i": dg.theta.0, "theta_j": dg.theta.1,
                             "theta_note": "allocation share θ as applied papers attribute it to Yuan (1998); not verified against the primary source",
                             "mode": dg.mode.key(), "warning": dg.warning,
+                            "symmetric_points": pts,
                         }));
                         degree_rows.push((i, j, Ok(dg)));
                     }
@@ -808,6 +835,9 @@ fn run_fit(a: FitArgs) -> anyhow::Result<()> {
         );
         if let Some(w) = warn {
             println!("warning: {w}");
+        }
+        for line in &symmetric_lines {
+            println!("{line}");
         }
     }
     for note in &f.notes {

@@ -258,3 +258,27 @@ fn dynamics_fit_reports_an_unidentified_trajectory_fit_instead_of_a_mode() {
     assert!(v["modes"][0]["mode"].is_null());
     assert!(v["modes"][0]["unclassified"].as_str().unwrap().starts_with("not identified"));
 }
+
+#[test]
+fn quadratic_degree_reports_symmetric_points() {
+    let r = crate::support::symbiont(&[
+        "dynamics",
+        "fit",
+        "data/wdi_lao_chn_wide.csv",
+        "--units",
+        "lao_gdp_usd,chn_gdp_usd",
+        "--from",
+        "2000",
+        "--to",
+        "2024",
+        "--degree",
+        "quadratic",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let pts = v["symbiosis_degree"][0]["symmetric_points"].as_array().unwrap();
+    assert_eq!(pts.len(), 1, "{pts:?}");
+    let year = pts[0]["year"].as_f64().unwrap();
+    assert!((2008.0..2010.0).contains(&year), "{year}");
+}
