@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use symbiont_report::figure::{HBar, HBarsFigure};
+use symbiont_report::{Chart, Figure};
 use symbiont_sweep::design::DesignKind;
 use symbiont_sweep::plan::Plan;
 use symbiont_sweep::sensitivity::{Bootstrap, morris_indices, sobol_indices};
@@ -262,6 +264,21 @@ fn split_bar(s1: f64, st: f64, width: usize) -> String {
     format!("{}{}", "█".repeat(first), "░".repeat(total - first))
 }
 
+/// An output name as a file name: letters, digits, `-` and `_` kept, anything else `_`.
+fn file_stem(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+/// Write a chart as SVG, with its data as CSV beside it, under `DIR/charts/`.
+fn write_chart(dir: &Path, chart: &Chart) -> anyhow::Result<PathBuf> {
+    let charts = dir.join("charts");
+    let svg = chart.svg().with_context(|| format!("drawing {}", chart.id))?;
+    let path = charts.join(format!("{}.svg", chart.id));
+    crate::out::write_file(&path, svg.as_bytes())?;
+    crate::out::write_file(&charts.join(format!("{}.csv", chart.id)), chart.csv().as_bytes())?;
+    Ok(path)
+}
+
 fn analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
     let plan = load_dir(&a.out)?;
     let points = read_points(&a.out)?;
@@ -314,7 +331,24 @@ fn analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
                         split_bar(i.s1, i.st, 24),
                     ]);
                 }
-                println!("{t}\n");
+                println!("{t}");
+                let bars = names
+                    .iter()
+                    .zip(&idx)
+                    .map(|(p, i)| HBar { label: p.to_string(), low: i.s1, high: i.st })
+                    .collect();
+                let chart = Chart::new(
+                    format!("sobol-{}", file_stem(name)),
+                    format!("Sobol indices of {name} (first order S1, total ST)"),
+                    Figure::HBars(HBarsFigure {
+                        x_label: "share of the output's variance".into(),
+                        base: 0.0,
+                        low_name: "S1".into(),
+                        high_name: "ST".into(),
+                        bars,
+                    }),
+                );
+                println!("chart: {}\n", write_chart(&a.out, &chart)?.display());
             }
             DesignKind::Morris { r, .. } => {
                 let idx = match morris_indices(&plan.design, y, boot) {
@@ -350,7 +384,24 @@ fn analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
                         bar(if top > 0.0 { i.mu_star / top } else { 0.0 }, 24),
                     ]);
                 }
-                println!("{t}\n");
+                println!("{t}");
+                let bars = names
+                    .iter()
+                    .zip(&idx)
+                    .map(|(p, i)| HBar { label: p.to_string(), low: 0.0, high: i.mu_star })
+                    .collect();
+                let chart = Chart::new(
+                    format!("morris-{}", file_stem(name)),
+                    format!("Morris mu* of {name} (mean absolute elementary effect)"),
+                    Figure::HBars(HBarsFigure {
+                        x_label: format!("mu* of {name} per full parameter range"),
+                        base: 0.0,
+                        low_name: String::new(),
+                        high_name: "mu*".into(),
+                        bars,
+                    }),
+                );
+                println!("chart: {}\n", write_chart(&a.out, &chart)?.display());
             }
             _ => {
                 return Err(SweepError::Folder {

@@ -168,6 +168,13 @@ fn analyze_prints_sobol_and_morris_tables() {
         r.stdout
     );
     assert!(r.stdout.contains("mode[network].host_linkage"), "{}", r.stdout);
+    // The indices are also drawn, with the chart's data beside it.
+    let svg = std::fs::read_to_string(dir.join("s/charts/sobol-host_jobs_network-fight_alone.svg"))
+        .unwrap();
+    assert!(svg.contains("<svg") && svg.contains("mode[network].host_linkage"));
+    let csv = std::fs::read_to_string(dir.join("s/charts/sobol-host_jobs_network-fight_alone.csv"))
+        .unwrap();
+    assert!(csv.lines().count() > 1);
     let r = symbiont_in(&dir, &["sweep", "analyze", "s", "--json", "--bootstrap", "50"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -190,5 +197,10 @@ fn analyze_prints_sobol_and_morris_tables() {
     let r = symbiont_in(&dir, &["sweep", "analyze", "m", "--bootstrap", "50"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Morris screening (6 trajectories"), "{}", r.stdout);
+    assert!(
+        std::fs::read_dir(dir.join("m/charts"))
+            .unwrap()
+            .any(|e| { e.unwrap().file_name().to_string_lossy().starts_with("morris-") })
+    );
     let _ = symbiont(&["--version"]);
 }
