@@ -37,7 +37,14 @@ chmod 700 "$WORK/munge"
 munged --force --key-file="$WORK/munge/munge.key" --socket="$WORK/munge/munge.socket" \
   --pid-file="$WORK/munged.pid" --log-file="$WORK/munged.log" --seed-file="$WORK/munge/seed"
 
-# --- slurm: one node, this machine, on loopback
+# --- slurm: one node, this machine, on loopback, on two ports free right now (so that another
+# Slurm on this machine, or a leftover daemon, cannot capture our commands)
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+CTLD_PORT="$(free_port)"
+SLURMD_PORT="$(free_port)"
+while [ "$SLURMD_PORT" = "$CTLD_PORT" ]; do SLURMD_PORT="$(free_port)"; done
 NODE="$(hostname -s)"
 CPUS="$(nproc)"
 mkdir -p "$WORK/state" "$WORK/spool" "$WORK/out"
@@ -56,8 +63,8 @@ SlurmctldPidFile=$WORK/slurmctld.pid
 SlurmdPidFile=$WORK/slurmd.pid
 SlurmctldLogFile=$WORK/slurmctld.log
 SlurmdLogFile=$WORK/slurmd.log
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$CTLD_PORT
+SlurmdPort=$SLURMD_PORT
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
@@ -71,16 +78,26 @@ PartitionName=ci Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 CONF
 slurmctld -c -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF"
+ready=no
 for _ in $(seq 1 60); do
-  if sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed)'; then break; fi
+  if timeout 5 sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed)'; then ready=yes; break; fi
   sleep 1
 done
-sinfo -h -o '%P %D %T %C' || { cat "$WORK/slurmctld.log" "$WORK/slurmd.log" >&2; exit 1; }
+if [ "$ready" != yes ]; then
+  echo "Slurm did not come up; its logs:" >&2
+  tail -n 30 "$WORK/slurmctld.log" "$WORK/slurmd.log" >&2 || true
+  exit 1
+fi
+timeout 10 sinfo -h -o '%P %D %T %C'
 
 # --- the array job, then the merge
 echo "sbatch --array=0-$((SHARDS - 1)) (engine: Slurm $(sinfo -V))"
-sbatch --wait --array=0-$((SHARDS - 1)) --cpus-per-task=1 --output="$WORK/shard-%a.log" \
-  deploy/slurm/sweep.sbatch "$SWEEP" "$WORK/out/sharded"
+timeout 900 sbatch --wait --array=0-$((SHARDS - 1)) --cpus-per-task=1 --output="$WORK/shard-%a.log" \
+  deploy/slurm/sweep.sbatch "$SWEEP" "$WORK/out/sharded" || {
+  echo "the array job failed or timed out; shard logs:" >&2
+  tail -n 20 "$WORK"/shard-*.log >&2 || true
+  exit 1
+}
 "$SYMBIONT" sweep merge "$WORK/out/sharded"
 
 # --- the one-machine run, and the comparison
