@@ -26,6 +26,9 @@ cleanup() {
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
   done
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # The daemons are stopped above, by the pids they wrote; only then is the folder removed.
+  sleep 1
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -106,4 +109,3 @@ for f in points.parquet runs.parquet points.csv; do
   cmp "$WORK/out/local/$f" "$WORK/out/sharded/$f"
 done
 echo "ok: $SHARDS Slurm array shards merge to the one-machine tables byte for byte"
-rm -rf "$WORK"
