@@ -177,6 +177,10 @@ pub struct FitArgs {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
+    /// Also write the fit as `dynamics.json` into this run folder, for `symbiont report`
+    /// (observed vs fitted series, the phase portrait, mode probabilities).
+    #[arg(long, value_name = "RUN_DIR")]
+    into: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -697,6 +701,10 @@ fn run_fit(a: FitArgs) -> anyhow::Result<()> {
             }
         }
     }
+    if let Some(dir) = &a.into {
+        let path = write_report_part(dir, &s, &f)?;
+        eprintln!("wrote {} (run `symbiont report {}`)", path.display(), dir.display());
+    }
     if a.json {
         return print_json(&fit_json(&f, &degrees));
     }
@@ -1060,4 +1068,146 @@ fn run_classify(a: ClassifyArgs) -> anyhow::Result<()> {
         print_equilibria(&e, &names);
     }
     Ok(())
+}
+
+/// The fit as the report draws it: observed and fitted series, the phase plane of a two-unit
+/// fit (vector field, nullclines, the fitted path, equilibria marked stable or not) and the
+/// bootstrap mode probabilities. Written as `DIR/dynamics.json`.
+fn write_report_part(dir: &Path, s: &Series, f: &Fit) -> anyhow::Result<PathBuf> {
+    use symbiont_dynamics::Stability;
+    use symbiont_report::parts::{
+        DynamicsData, EquilibriumData, FitSeries, ModeProbability, PhaseData, Points,
+    };
+    anyhow::ensure!(
+        dir.is_dir(),
+        "--into {}: not a folder (write a run folder with `symbiont simulate --out DIR` first)",
+        dir.display()
+    );
+    let n = s.names.len();
+    let (t0, t1) = (s.t[0], s.t[s.len() - 1]);
+    let x0: Vec<f64> = f.x0.clone().unwrap_or_else(|| (0..n).map(|i| s.x[i][0]).collect());
+    let steps = 200;
+    let grid: Vec<f64> = (0..=steps).map(|k| t0 + (t1 - t0) * k as f64 / steps as f64).collect();
+    let tr = symbiont_dynamics::simulate(&f.lv, &x0, t0, &grid, &Default::default());
+    let series = (0..n)
+        .map(|i| FitSeries {
+            name: s.names[i].clone(),
+            observed: s.t.iter().zip(&s.x[i]).map(|(&t, &x)| (t, x)).collect(),
+            fitted: tr.t.iter().zip(&tr.x).map(|(&t, x)| (t, x[i])).collect(),
+        })
+        .collect();
+    let phase = (n == 2).then(|| {
+        let max = |i: usize| {
+            let obs = s.x[i].iter().copied().fold(0.0_f64, f64::max);
+            let fit = tr.x.iter().map(|x| x[i]).fold(0.0_f64, f64::max);
+            let eq = f
+                .equilibria
+                .points
+                .iter()
+                .filter(|e| e.feasible)
+                .map(|e| e.x[i])
+                .fold(0.0_f64, f64::max);
+            obs.max(fit).max(eq) * 1.25
+        };
+        let (xm, ym) = (max(0), max(1));
+        let rhs = |x: f64, y: f64| {
+            (
+                x * (f.lv.r[0] + f.lv.a(0, 0) * x + f.lv.a(0, 1) * y),
+                y * (f.lv.r[1] + f.lv.a(1, 0) * x + f.lv.a(1, 1) * y),
+            )
+        };
+        let k = 15;
+        let mut field = Vec::new();
+        for a in 1..=k {
+            for b in 1..=k {
+                let (x, y) = (xm * a as f64 / (k + 1) as f64, ym * b as f64 / (k + 1) as f64);
+                let (dx, dy) = rhs(x, y);
+                field.push((x, y, dx, dy));
+            }
+        }
+        // Non-trivial nullclines: r_i + a_i1 x + a_i2 y = 0, drawn inside the window.
+        let line = |i: usize, name: &str| {
+            let (r, ax, ay) = (f.lv.r[i], f.lv.a(i, 0), f.lv.a(i, 1));
+            let points: Vec<(f64, f64)> = (0..=100)
+                .filter_map(|k| {
+                    if ay != 0.0 {
+                        let x = xm * k as f64 / 100.0;
+                        let y = -(r + ax * x) / ay;
+                        (0.0..=ym).contains(&y).then_some((x, y))
+                    } else if ax != 0.0 {
+                        let y = ym * k as f64 / 100.0;
+                        let x = -r / ax;
+                        (0.0..=xm).contains(&x).then_some((x, y))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            Points { name: name.to_string(), points }
+        };
+        let nullclines: Vec<Points> = [
+            line(0, &format!("d{}/dt = 0", s.names[0])),
+            line(1, &format!("d{}/dt = 0", s.names[1])),
+        ]
+        .into_iter()
+        .filter(|p| p.points.len() >= 2)
+        .collect();
+        let equilibria = f
+            .equilibria
+            .points
+            .iter()
+            .filter(|e| e.feasible && e.x[0] <= xm && e.x[1] <= ym)
+            .map(|e| EquilibriumData {
+                label: format!("{:?} {:?}", e.stability, e.kind).to_lowercase(),
+                x: e.x[0],
+                y: e.x[1],
+                stable: e.stability == Stability::Stable,
+            })
+            .collect();
+        PhaseData {
+            x_label: s.names[0].clone(),
+            y_label: s.names[1].clone(),
+            x_range: (0.0, xm),
+            y_range: (0.0, ym),
+            field,
+            nullclines,
+            trajectories: vec![Points {
+                name: "fitted path".into(),
+                points: tr.x.iter().map(|x| (x[0], x[1])).collect(),
+            }],
+            equilibria,
+        }
+    });
+    let pair = f.pair(0, 1);
+    let data = DynamicsData {
+        time_label: "year".into(),
+        mode: pair
+            .and_then(|p| p.mode)
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| "not classified".into()),
+        method: format!(
+            "estimator {:?}, form {:?}, growth {:?}, timing {:?}, residual {:?}; {} bootstrap draws usable of {}",
+            f.options.estimator,
+            f.options.form,
+            f.options.growth,
+            f.options.timing,
+            f.options.residual,
+            f.draws_ok,
+            f.draws
+        ),
+        series,
+        phase,
+        coefficients: Vec::new(),
+        mode_probabilities: pair
+            .map(|p| {
+                p.probability
+                    .iter()
+                    .map(|(m, q)| ModeProbability { mode: m.to_string(), probability: *q })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let path = dir.join("dynamics.json");
+    crate::out::write_file(&path, serde_json::to_string_pretty(&data)?.as_bytes())?;
+    Ok(path)
 }

@@ -81,6 +81,10 @@ pub struct Args {
     /// Write the network with its metrics: FILE.gexf, FILE.graphml or FILE.json.
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
+    /// Also write the network and its class as `network.json` into this run folder, for
+    /// `symbiont report` (edges summed over periods, weights as analysed).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub into: Option<PathBuf>,
     /// Show at most this many nodes in the node table (by betweenness, then throughput).
     #[arg(long, default_value_t = 30)]
     pub top: usize,
@@ -198,8 +202,57 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         write_file(path, text.as_bytes())?;
         outln!(out, "wrote {}", path.display());
     }
+    if let Some(dir) = &a.into {
+        let path = write_report_part(dir, net, &report.class, &src.what)?;
+        outln!(out, "wrote {} (run `symbiont report {}`)", path.display(), dir.display());
+    }
     print_out(&out)?;
     Ok(())
+}
+
+/// The network as the report draws it (`DIR/network.json`): nodes with their side, edges by
+/// factor layer summed over periods, and the structure class with the numbers behind it.
+fn write_report_part(
+    dir: &Path,
+    net: &symbiont_network::Network,
+    class: &symbiont_network::Classification,
+    what: &str,
+) -> anyhow::Result<PathBuf> {
+    use std::collections::BTreeMap;
+    use symbiont_report::parts::{NetworkData, NetworkEdge, NetworkNode};
+    anyhow::ensure!(
+        dir.is_dir(),
+        "--into {}: not a folder (write a run folder with `symbiont simulate --out DIR` first)",
+        dir.display()
+    );
+    let nodes = net.nodes();
+    let mut sums: BTreeMap<(usize, usize, &'static str), f64> = BTreeMap::new();
+    for e in net.edges() {
+        *sums.entry((e.source, e.target, e.layer.name())).or_default() += e.weight;
+    }
+    let data = NetworkData {
+        nodes: nodes
+            .iter()
+            .map(|n| NetworkNode { label: n.label.clone(), side: n.side.clone() })
+            .collect(),
+        edges: sums
+            .into_iter()
+            .map(|((s, t, layer), w)| NetworkEdge {
+                source: nodes[s].label.clone(),
+                target: nodes[t].label.clone(),
+                factor: layer.to_string(),
+                weight: w,
+                unit: String::new(),
+            })
+            .collect(),
+        class: class.class.to_string(),
+        two_way_index: class.two_way_index,
+        centralization: class.centralization,
+        note: format!("from `symbiont network` on {what}: {}", class.reason()),
+    };
+    let path = dir.join("network.json");
+    write_file(&path, serde_json::to_string_pretty(&data)?.as_bytes())?;
+    Ok(path)
 }
 
 fn print_out(text: &str) -> anyhow::Result<()> {

@@ -79,6 +79,9 @@ pub struct Args {
     /// Print everything as JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    /// Also write the plan as `plan.json` into this run folder, for `symbiont report`.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub into: Option<PathBuf>,
     /// Write the MIP in MPS format to FILE (for HiGHS, CBC, SCIP, Gurobi...).
     #[arg(long, value_name = "FILE")]
     pub mps: Option<PathBuf>,
@@ -249,6 +252,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         }
         None => None,
     };
+    if let Some(dir) = &a.into {
+        let path = write_report_part(dir, &outcome, bottlenecks.as_ref(), backend.word())?;
+        eprintln!("wrote {} (run `symbiont report {}`)", path.display(), dir.display());
+    }
     if a.json {
         return print_json(&JsonOut {
             scenario: name,
@@ -450,4 +457,70 @@ fn print_csv(inst: &symbiont_plan::Instance, plan: &Plan) -> anyhow::Result<()> 
     }
     w.flush()?;
     Ok(())
+}
+
+/// The plan as the report draws it (`DIR/plan.json`): parks, factor use against capacity,
+/// bottlenecks, and for an infeasible problem the constraints to loosen.
+fn write_report_part(
+    dir: &std::path::Path,
+    outcome: &Outcome,
+    bottlenecks: Option<&symbiont_plan::Bottlenecks>,
+    backend: &str,
+) -> anyhow::Result<PathBuf> {
+    use symbiont_report::parts::{Bottleneck, PlanData, PlanFactor, PlanPark};
+    anyhow::ensure!(
+        dir.is_dir(),
+        "--into {}: not a folder (write a run folder with `symbiont simulate --out DIR` first)",
+        dir.display()
+    );
+    let data = match outcome {
+        Outcome::Planned(p) => PlanData {
+            status: format!("{:?} by {backend}, gap bound {:.2}%", p.termination, p.gap * 100.0),
+            objective: p.objective,
+            parks: p
+                .parks
+                .iter()
+                .map(|k| PlanPark {
+                    name: k.name.clone(),
+                    designated: k.designated,
+                    enterprises: k.enterprises as u32,
+                })
+                .collect(),
+            factors: p
+                .flows
+                .iter()
+                .map(|f| PlanFactor {
+                    supplier: f.supplier.clone(),
+                    kind: f.kind.word().to_string(),
+                    amount: f.amount,
+                    capacity: f.capacity,
+                    unit: f.kind.unit().to_string(),
+                })
+                .collect(),
+            bottlenecks: bottlenecks
+                .map(|b| {
+                    b.prices
+                        .iter()
+                        .map(|x| Bottleneck {
+                            constraint: x.constraint.clone(),
+                            value: x.value,
+                            unit: x.unit.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            notes: bottlenecks.map(|b| b.sentences()).unwrap_or_default(),
+        },
+        Outcome::Infeasible(ex) => PlanData {
+            status: "infeasible".into(),
+            objective: 0.0,
+            parks: Vec::new(),
+            factors: Vec::new(),
+            bottlenecks: Vec::new(),
+            notes: ex.sentences(),
+        },
+    };
+    let path = dir.join("plan.json");
+    write_file(&path, serde_json::to_string_pretty(&data)?.as_bytes())?;
+    Ok(path)
 }

@@ -282,3 +282,61 @@ fn quadratic_degree_reports_symmetric_points() {
     let year = pts[0]["year"].as_f64().unwrap();
     assert!((2008.0..2010.0).contains(&year), "{year}");
 }
+
+#[test]
+fn a_fit_written_into_a_run_folder_appears_in_its_report() {
+    let dir = crate::support::fresh_dir("dynamics-into");
+    let run = dir.join("run");
+    let run_s = run.to_str().unwrap();
+    let r = crate::support::symbiont(&[
+        "simulate",
+        "scenarios/small.toml",
+        "--runs",
+        "2",
+        "--no-report",
+        "--out",
+        run_s,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = crate::support::symbiont(&[
+        "dynamics",
+        "fit",
+        "data/wdi_lao_chn_wide.csv",
+        "--units",
+        "lao_gdp_usd,chn_gdp_usd",
+        "--from",
+        "2000",
+        "--to",
+        "2024",
+        "--bootstrap",
+        "residual",
+        "--draws",
+        "30",
+        "--into",
+        run_s,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("dynamics.json")).unwrap()).unwrap();
+    assert_eq!(json["series"].as_array().unwrap().len(), 2);
+    assert_eq!(json["series"][0]["observed"].as_array().unwrap().len(), 25);
+    let phase = &json["phase"];
+    assert_eq!(phase["field"].as_array().unwrap().len(), 225);
+    assert!(phase["equilibria"].as_array().unwrap().iter().any(|e| e["stable"] == true));
+    let r = crate::support::symbiont(&["report", run_s]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(html.contains("id=\"dynamics\"") && html.contains("id=\"fig-phase\""));
+    // Not a run folder: a clear error, nothing written.
+    let r = crate::support::symbiont(&[
+        "dynamics",
+        "fit",
+        "data/wdi_lao_chn_wide.csv",
+        "--units",
+        "lao_gdp_usd,chn_gdp_usd",
+        "--into",
+        dir.join("nowhere").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("not a folder"), "{}", r.stderr);
+}

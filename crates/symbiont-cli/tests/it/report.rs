@@ -171,3 +171,37 @@ fn default_study_report_in_headless_chromium() {
     assert_eq!(&png[1..4], b"PNG");
     assert!(png.len() > 50_000, "screenshot suspiciously small: {} bytes", png.len());
 }
+
+#[test]
+fn plan_and_network_written_into_a_run_folder_appear_in_its_report() {
+    let dir = crate::support::fresh_dir("report-parts");
+    let run = dir.join("run");
+    let run_s = run.to_str().unwrap();
+    let r = crate::support::symbiont(&[
+        "simulate",
+        "scenarios/small.toml",
+        "--runs",
+        "2",
+        "--no-report",
+        "--out",
+        run_s,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = crate::support::symbiont(&["plan", "scenarios/plan-small.toml", "--into", run_s]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = crate::support::symbiont(&["network", run_s, "--mode", "network", "--into", run_s]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["parks"].as_array().unwrap().len(), 6);
+    let net: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("network.json")).unwrap()).unwrap();
+    assert!(["one-way street", "hub", "network"].contains(&net["class"].as_str().unwrap()));
+    assert!(!net["edges"].as_array().unwrap().is_empty());
+    let r = crate::support::symbiont(&["report", run_s]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    for id in ["id=\"plan\"", "id=\"fig-plan-parks\"", "id=\"network\"", "id=\"fig-network\""] {
+        assert!(html.contains(id), "{id} missing");
+    }
+}
