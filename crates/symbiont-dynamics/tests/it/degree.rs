@@ -71,7 +71,7 @@ fn a_square_law_has_no_symmetric_point() {
 fn a_crossing_is_located_between_observations() {
     // δ12 rises through δ21 somewhere inside the path: the point lies between two observations,
     // its Z values between theirs, and both directions' fitted degrees agree there.
-    let z2: Vec<f64> = (1..=12).map(|k| f64::from(k)).collect();
+    let z2: Vec<f64> = (1..=12).map(f64::from).collect();
     let z1: Vec<f64> = z2.iter().map(|z| 5.0 + 0.05 * z * z * z).collect();
     let pts = symmetric_points(&z1, &z2).unwrap();
     assert!(!pts.is_empty(), "the curves cross");
