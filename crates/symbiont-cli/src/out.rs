@@ -87,3 +87,13 @@ pub fn num(x: f64) -> String {
         format!("{x:.4}")
     }
 }
+
+/// Check that `--into DIR` names an existing run folder (written by `symbiont simulate`).
+pub fn run_folder(dir: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        dir.is_dir(),
+        "--into {}: not a folder (write a run folder with `symbiont simulate --out DIR` first)",
+        dir.display()
+    );
+    Ok(())
+}

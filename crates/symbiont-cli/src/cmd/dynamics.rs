@@ -1078,11 +1078,7 @@ fn write_report_part(dir: &Path, s: &Series, f: &Fit) -> anyhow::Result<PathBuf>
     use symbiont_report::parts::{
         DynamicsData, EquilibriumData, FitSeries, ModeProbability, PhaseData, Points,
     };
-    anyhow::ensure!(
-        dir.is_dir(),
-        "--into {}: not a folder (write a run folder with `symbiont simulate --out DIR` first)",
-        dir.display()
-    );
+    crate::out::run_folder(dir)?;
     let n = s.names.len();
     let (t0, t1) = (s.t[0], s.t[s.len() - 1]);
     let x0: Vec<f64> = f.x0.clone().unwrap_or_else(|| (0..n).map(|i| s.x[i][0]).collect());

@@ -220,11 +220,7 @@ fn write_report_part(
 ) -> anyhow::Result<PathBuf> {
     use std::collections::BTreeMap;
     use symbiont_report::parts::{NetworkData, NetworkEdge, NetworkNode};
-    anyhow::ensure!(
-        dir.is_dir(),
-        "--into {}: not a folder (write a run folder with `symbiont simulate --out DIR` first)",
-        dir.display()
-    );
+    crate::out::run_folder(dir)?;
     let nodes = net.nodes();
     let mut sums: BTreeMap<(usize, usize, &'static str), f64> = BTreeMap::new();
     for e in net.edges() {

@@ -468,11 +468,7 @@ fn write_report_part(
     backend: &str,
 ) -> anyhow::Result<PathBuf> {
     use symbiont_report::parts::{Bottleneck, PlanData, PlanFactor, PlanPark};
-    anyhow::ensure!(
-        dir.is_dir(),
-        "--into {}: not a folder (write a run folder with `symbiont simulate --out DIR` first)",
-        dir.display()
-    );
+    crate::out::run_folder(dir)?;
     let data = match outcome {
         Outcome::Planned(p) => PlanData {
             status: format!("{:?} by {backend}, gap bound {:.2}%", p.termination, p.gap * 100.0),

@@ -285,19 +285,8 @@ fn quadratic_degree_reports_symmetric_points() {
 
 #[test]
 fn a_fit_written_into_a_run_folder_appears_in_its_report() {
-    let dir = crate::support::fresh_dir("dynamics-into");
-    let run = dir.join("run");
+    let (dir, run) = crate::support::simulated_run("dynamics-into");
     let run_s = run.to_str().unwrap();
-    let r = crate::support::symbiont(&[
-        "simulate",
-        "scenarios/small.toml",
-        "--runs",
-        "2",
-        "--no-report",
-        "--out",
-        run_s,
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let r = crate::support::symbiont(&[
         "dynamics",
         "fit",

@@ -174,19 +174,8 @@ fn default_study_report_in_headless_chromium() {
 
 #[test]
 fn plan_and_network_written_into_a_run_folder_appear_in_its_report() {
-    let dir = crate::support::fresh_dir("report-parts");
-    let run = dir.join("run");
+    let (_dir, run) = crate::support::simulated_run("report-parts");
     let run_s = run.to_str().unwrap();
-    let r = crate::support::symbiont(&[
-        "simulate",
-        "scenarios/small.toml",
-        "--runs",
-        "2",
-        "--no-report",
-        "--out",
-        run_s,
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let r = crate::support::symbiont(&["plan", "scenarios/plan-small.toml", "--into", run_s]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = crate::support::symbiont(&["network", run_s, "--mode", "network", "--into", run_s]);

@@ -43,3 +43,20 @@ pub fn fresh_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create test dir");
     dir
 }
+
+/// A fresh folder holding a small simulated run folder (`DIR/run`), without a report.
+pub fn simulated_run(name: &str) -> (PathBuf, PathBuf) {
+    let dir = fresh_dir(name);
+    let run = dir.join("run");
+    let r = symbiont(&[
+        "simulate",
+        "scenarios/small.toml",
+        "--runs",
+        "2",
+        "--no-report",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (dir, run)
+}
