@@ -113,20 +113,17 @@ const DRIVERS: &[(&str, Driver)] = &[
 const OPS: &[(&str, ChangeOp)] =
     &[("set", ChangeOp::Set), ("add", ChangeOp::Add), ("scale", ChangeOp::Scale)];
 
-fn word_of<E: PartialEq + Copy>(table: &[(&'static str, E)], v: E) -> &'static str {
-    table.iter().find(|(_, x)| *x == v).map(|(w, _)| *w).unwrap_or("?")
-}
 pub(crate) fn service_word(v: ServiceKind) -> &'static str {
-    word_of(SERVICES, v)
+    words::word(SERVICES, v)
 }
 pub(crate) fn reduces_word(v: Reduces) -> &'static str {
-    word_of(REDUCES, v)
+    words::word(REDUCES, v)
 }
 pub(crate) fn park_word(v: ParkKind) -> &'static str {
-    word_of(PARK_KINDS, v)
+    words::word(PARK_KINDS, v)
 }
 pub(crate) fn op_word(v: ChangeOp) -> &'static str {
-    word_of(OPS, v)
+    words::word(OPS, v)
 }
 
 /// Which values a distribution may produce.

@@ -70,17 +70,8 @@ fn same_seed_same_tables_on_one_or_two_threads() {
 
 #[test]
 fn no_report_flag_skips_the_report() {
-    let out = fresh_dir("simulate-no-report");
-    let r = symbiont(&[
-        "simulate",
-        "scenarios/small.toml",
-        "--runs",
-        "2",
-        "--no-report",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // `simulated_run` runs `simulate ... --no-report` and checks it exits 0.
+    let (_dir, out) = crate::support::simulated_run("simulate-no-report");
     assert!(out.join("summary.csv").exists());
     assert!(!out.join("report.html").exists());
 }
