@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
-"""Planner benchmark: `symbiont plan` against highspy on the same MIP, in one run.
+"""Planner benchmark: `symbiont plan` against bare highspy on the same MIP, in one run.
 
-1. The default scenario (2,001 enterprises x 6 parks) with the pure-Rust backend (microlp):
-   wall time of the whole command (scenario, population, model, solve), median of 5.
-2. scenarios/plan-large.toml (10,000 enterprises x 20 parks x 4 factor kinds) with HiGHS,
-   2 threads, 1% gap: the model is exported once as MPS by our binary, read back by highspy
-   and solved with the same options. Our total wall time (scenario parsing, population,
-   model building, solve, report) against highspy's bare `run()` time (MPS reading excluded),
-   medians of 3, and the ratio.
-3. The pure-Rust backend on growing copies of the default scenario (enterprise count N) with
-   a 10 s time limit: the largest N solved (optimal within the default 0.1% gap) in 10 s.
-   Above 5,000 binaries (N > 833 with 6 parks) microlp returns the greedy plan instead.
+For each case (the default scenario, scenarios/plan-small.toml, scenarios/plan-large.toml):
+
+1. Our HiGHS build exports the model once as MPS (`--mps`; the model after the exact sign
+   pruning, before the start and the reduced-cost fixing, which are part of our solve).
+2. Ours: wall time of the whole `symbiont plan CASE --backend highs` command (scenario parsing,
+   population, model building, LP relaxation, start, fixing, branch and bound, report), with
+   the same gap, threads and time limit as highspy, bottlenecks off.
+3. Bare highspy: `Highs.readModel` of that MPS (timed separately) and `run()` with the same
+   options. Where it finds no feasible solution in the time limit, that is reported as it is.
+4. The ratio ours / highspy `run()` (and ours / highspy read + run), on medians.
+
+Then the default build (pure-Rust backend, microlp): `symbiont plan` on the default scenario as
+a user runs it (bottlenecks on, the CLI's default gap) and with `--gap 0.01 --no-bottlenecks`.
 
 Run from the repository root:  bench/.venv/bin/python bench/plan_highspy.py
-It builds `symbiont` once with `cargo build --release -p symbiont-cli --features highs`.
+Options (environment): PLAN_BENCH_REPEATS (default 3), PLAN_BENCH_LARGE_REPEATS (default 1),
+PLAN_BENCH_GAP (default 0.01), PLAN_BENCH_THREADS (default 2), PLAN_BENCH_LIMIT (default 60).
+It builds the HiGHS binary in target/highs (`--features highs`) and the default binary in
+target/release, so the two builds do not fight over feature flags.
 """
+import datetime
 import json
 import os
 import statistics
@@ -34,114 +41,118 @@ if Path(sys.executable).resolve() != VENV_PY.resolve() and os.environ.get("SYMBI
 
 import highspy  # noqa: E402
 
-BIN = ROOT / "target" / "release" / "symbiont"
-DEFAULT = ROOT / "scenarios" / "overseas-jiangsu-laos.toml"
-LARGE = ROOT / "scenarios" / "plan-large.toml"
+HIGHS_BIN = ROOT / "target" / "highs" / "release" / "symbiont"
+PURE_BIN = ROOT / "target" / "release" / "symbiont"
+CASES = [
+    ("default scenario, 2,001 x 6", ROOT / "scenarios" / "overseas-jiangsu-laos.toml", "PLAN_BENCH_REPEATS"),
+    ("plan-small, 151 x 6", ROOT / "scenarios" / "plan-small.toml", "PLAN_BENCH_REPEATS"),
+    ("plan-large, 10,001 x 20 x 4", ROOT / "scenarios" / "plan-large.toml", "PLAN_BENCH_LARGE_REPEATS"),
+]
+GAP = float(os.environ.get("PLAN_BENCH_GAP", "0.01"))
+THREADS = int(os.environ.get("PLAN_BENCH_THREADS", "2"))
+LIMIT = float(os.environ.get("PLAN_BENCH_LIMIT", "60"))
 
 
 def build():
-    subprocess.run(
-        ["cargo", "build", "--release", "-p", "symbiont-cli", "--features", "highs"],
-        cwd=ROOT,
-        check=True,
-    )
+    env = dict(os.environ, CARGO_TARGET_DIR=str(ROOT / "target" / "highs"))
+    subprocess.run(["cargo", "build", "--release", "-p", "symbiont-cli", "--features", "highs"],
+                   cwd=ROOT, check=True, env=env)
+    subprocess.run(["cargo", "build", "--release", "-p", "symbiont-cli"], cwd=ROOT, check=True)
 
 
-def ours(args):
+def ours(binary, args):
     """Wall time of one `symbiont plan` run and its JSON."""
     t0 = time.perf_counter()
-    out = subprocess.run([str(BIN), "plan", *args, "--json"], cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run([str(binary), "plan", *args, "--json"], cwd=ROOT, check=True,
+                         capture_output=True, text=True)
     dt = time.perf_counter() - t0
     return dt, json.loads(out.stdout)
 
 
-def highs_solve(mps, gap, threads, time_limit):
+def highs_solve(mps):
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("mip_rel_gap", gap)
-    h.setOptionValue("threads", threads)
-    h.setOptionValue("time_limit", time_limit)
-    h.readModel(str(mps))
+    h.setOptionValue("mip_rel_gap", GAP)
+    h.setOptionValue("threads", THREADS)
+    h.setOptionValue("time_limit", LIMIT)
     t0 = time.perf_counter()
+    h.readModel(str(mps))
+    t1 = time.perf_counter()
     h.run()
-    dt = time.perf_counter() - t0
+    t2 = time.perf_counter()
     info = h.getInfo()
-    return dt, h.getObjectiveValue(), info.mip_gap, h.modelStatusToString(h.getModelStatus())
+    status = h.modelStatusToString(h.getModelStatus())
+    feasible = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    obj = h.getInfo().objective_function_value if feasible else None
+    gap = info.mip_gap if feasible else None
+    return t1 - t0, t2 - t1, status, obj, gap
+
+
+def med(xs):
+    return statistics.median(xs)
 
 
 def main():
     build()
+    print(f"date {datetime.date.today()}, gap {GAP}, threads {THREADS}, time limit {LIMIT} s, "
+          f"highspy {highspy.__version__ if hasattr(highspy, '__version__') else '?'}")
     rows = []
+    for name, path, rep_var in CASES:
+        repeats = int(os.environ.get(rep_var, "3" if rep_var == "PLAN_BENCH_REPEATS" else "1"))
+        common = [str(path), "--backend", "highs", "--gap", str(GAP), "--threads", str(THREADS),
+                  "--time-limit", str(LIMIT), "--no-bottlenecks"]
+        with tempfile.TemporaryDirectory() as tmp:
+            mps = Path(tmp) / "model.mps"
+            subprocess.run([str(HIGHS_BIN), "plan", str(path), "--backend", "highs", "--gap", "1",
+                            "--no-bottlenecks", "--mps", str(mps)], cwd=ROOT, check=True,
+                           capture_output=True)
+            our_t, read_t, run_t = [], [], []
+            for _ in range(repeats):
+                dt, js = ours(HIGHS_BIN, common)
+                our_t.append(dt)
+                r, s, status, hobj, hgap = highs_solve(mps)
+                read_t.append(r)
+                run_t.append(s)
+        o = js["outcome"]
+        rows.append({
+            "case": name, "repeats": repeats,
+            "ours": med(our_t), "ours_all": our_t, "term": o.get("termination"),
+            "gap": o.get("gap"), "obj": o.get("objective"),
+            "read": med(read_t), "run": med(run_t), "run_all": run_t, "status": status,
+            "hobj": None if hobj is None else hobj * 1e6, "hgap": hgap,
+        })
 
-    # 1. default scenario, microlp
-    times = []
-    for _ in range(5):
-        dt, js = ours(["--backend", "microlp", "--no-bottlenecks"])
-        times.append(dt)
-    o = js["outcome"]
-    rows.append(("default scenario, microlp (greedy above the size limit), plan only", statistics.median(times), o["termination"], o["objective"]))
-    times = []
-    for _ in range(3):
-        dt, js = ours(["--backend", "microlp"])
-        times.append(dt)
-    rows.append(("default scenario, microlp, plan + bottlenecks", statistics.median(times), js["outcome"]["termination"], js["outcome"]["objective"]))
-    times = []
-    for _ in range(3):
-        dt, js = ours(["--backend", "highs", "--threads", "2", "--gap", "0.01", "--no-bottlenecks"])
-        times.append(dt)
-    rows.append(("default scenario, highs 2 threads, gap 1%, plan only", statistics.median(times), js["outcome"]["termination"], js["outcome"]["objective"]))
+    print()
+    print("| case | ours s (HiGHS, total) | our result | highspy read s | highspy run() s | highspy result | run() / ours | (read+run) / ours |")
+    print("|---|---:|---|---:|---:|---|---:|---:|")
+    for r in rows:
+        ours_res = f"{r['term']}, gap <= {r['gap']:.3%}, US$ {r['obj']:,.0f}"
+        if r["hobj"] is None:
+            h_res = f"{r['status']}, no feasible solution"
+        else:
+            h_res = f"{r['status']}, gap {r['hgap']:.3%}, US$ {r['hobj']:,.0f}"
+        print(f"| {r['case']} (median of {r['repeats']}) | {r['ours']:.3f} | {ours_res} | {r['read']:.3f} | "
+              f"{r['run']:.3f} | {h_res} | {r['run'] / r['ours']:.2f} | {(r['read'] + r['run']) / r['ours']:.2f} |")
+    for r in rows:
+        print(f"  {r['case']}: ours {', '.join(f'{x:.3f}' for x in r['ours_all'])}; "
+              f"highspy run() {', '.join(f'{x:.3f}' for x in r['run_all'])}")
 
-    # 2. large instance, HiGHS, ours vs highspy on the exported MPS
-    gap, threads, limit = 0.01, 2, 60.0
-    repeats = int(os.environ.get("PLAN_BENCH_REPEATS", "1"))
-    common = [str(LARGE), "--backend", "highs", "--gap", str(gap), "--threads", str(threads),
-              "--time-limit", str(limit), "--no-bottlenecks"]
-    with tempfile.TemporaryDirectory() as tmp:
-        mps = Path(tmp) / "plan-large.mps"
-        ours([*common, "--mps", str(mps)])
-        our_t, hs_t = [], []
+    # The default build (pure Rust), default scenario, as a user runs it.
+    print()
+    print("| default build (microlp), default scenario | median wall s | termination | gap bound | objective US$ |")
+    print("|---|---:|---|---:|---:|")
+    repeats = int(os.environ.get("PLAN_BENCH_REPEATS", "3"))
+    for label, args in [
+        ("`symbiont plan` (CLI defaults: gap 0.1%, bottlenecks on)", []),
+        ("`symbiont plan --gap 0.01 --no-bottlenecks`", ["--gap", "0.01", "--no-bottlenecks"]),
+    ]:
+        ts = []
         for _ in range(repeats):
-            dt, js = ours(common)
-            our_t.append(dt)
-            hdt, hobj, hgap, hstatus = highs_solve(mps, gap, threads, limit)
-            hs_t.append(hdt)
-    o = js["outcome"]
-    our_obj_musd = o["objective"] / 1e6
-    ratio = statistics.median(our_t) / statistics.median(hs_t)
-    rows.append(("plan-large 10,000 x 20, highs 2 threads gap 1%: symbiont plan (total)", statistics.median(our_t), o["termination"], o["objective"]))
-    rows.append(("plan-large 10,000 x 20, highspy run() on our MPS", statistics.median(hs_t), hstatus, hobj * 1e6))
-
-    # 3. microlp scaling, 10 s limit
-    base = DEFAULT.read_text()
-    scale = []
-    largest = None
-    for n in [100, 200, 400, 600, 800]:
-        text = base.replace("count = 2000\n", f"count = {n}\n", 1)
-        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-            f.write(text)
-            path = f.name
-        try:
-            dt, js = ours([path, "--backend", "microlp", "--time-limit", "10", "--no-bottlenecks"])
-        finally:
-            os.unlink(path)
-        term = js["outcome"].get("termination", "infeasible")
-        scale.append((n, dt, term, js["outcome"].get("integers")))
-        if term in ("optimal", "gap_limit") and dt <= 10.0:
-            largest = n
-
-    print()
-    print("| case | median wall s | termination | objective US$ |")
-    print("|---|---|---|---|")
-    for name, t, term, obj in rows:
-        print(f"| {name} | {t:.3f} | {term} | {obj:,.0f} |")
-    print()
-    print(f"ratio (ours total / highspy bare solve) = {ratio:.3f}; objectives {our_obj_musd:.3f} vs {hobj:.3f} US$ million, highspy gap {hgap:.4%}")
-    print()
-    print("| N enterprises (microlp, 10 s limit) | wall s | termination | binaries |")
-    print("|---|---|---|---|")
-    for n, t, term, ints in scale:
-        print(f"| {n} | {t:.2f} | {term} | {ints} |")
-    print(f"largest N solved by microlp within 10 s: {largest}")
+            dt, js = ours(PURE_BIN, args)
+            ts.append(dt)
+        o = js["outcome"]
+        print(f"| {label} | {med(ts):.3f} ({', '.join(f'{x:.3f}' for x in ts)}) | {o['termination']} | "
+              f"{o['gap']:.3%} | {o['objective']:,.0f} |")
 
 
 if __name__ == "__main__":

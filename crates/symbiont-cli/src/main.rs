@@ -58,6 +58,8 @@ enum Command {
     /// Parameter sweeps, sensitivity analysis (Sobol, Morris) and sharded scale-out.
     #[command(subcommand)]
     Sweep(cmd::sweep::Command),
+    /// Run the multi-user server: registry, scenarios, study jobs, one-window cases.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Index(a) => cmd::index::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Sweep(c) => cmd::sweep::run(c),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

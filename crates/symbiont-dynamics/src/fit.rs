@@ -306,6 +306,9 @@ pub struct Fit {
     /// Bootstrap draws attempted and those that produced an estimate.
     pub draws: usize,
     pub draws_ok: usize,
+    /// The bootstrap values of each coefficient, aligned with `params`, in draw order (empty
+    /// without a bootstrap, and for the `x0` group, which is not redrawn).
+    pub draws_by_param: Vec<Vec<f64>>,
 }
 
 impl Fit {
@@ -687,12 +690,13 @@ pub fn fit_from(
     let mut params = build_params(&est, opts.form, opts.level);
     let mut draws = 0;
     let mut draws_ok = 0;
+    let mut draws_by_param: Vec<Vec<f64>> = vec![Vec::new(); params.len()];
     if opts.bootstrap.is_some() && est.cov.is_none() {
         notes.push("bootstrap skipped: the point estimate is not identified".into());
     }
     if let Some(b) = opts.bootstrap.filter(|_| est.cov.is_some()) {
         let mut rng = ChaCha8Rng::seed_from_u64(b.seed);
-        let mut values: Vec<Vec<f64>> = vec![Vec::new(); params.len()];
+        let values = &mut draws_by_param;
         let mut counts: Vec<Vec<(SymbiosisMode, usize)>> = vec![Vec::new(); modes.len()];
         for _ in 0..b.draws {
             draws += 1;
@@ -717,7 +721,7 @@ pub fn fit_from(
             }
         }
         let lo = (1.0 - opts.level) / 2.0;
-        for (p, v) in params.iter_mut().zip(&values) {
+        for (p, v) in params.iter_mut().zip(values.iter()) {
             if v.len() >= 2 {
                 p.boot_ci = quantile(v, lo).zip(quantile(v, 1.0 - lo));
             }
@@ -763,6 +767,7 @@ pub fn fit_from(
         converged: est.converged,
         draws,
         draws_ok,
+        draws_by_param,
     })
 }
 

@@ -52,6 +52,7 @@
 // the planner indexes parallel arrays (needs, capacities, demand per factor) by position.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
 
+pub mod colgen;
 pub mod error;
 pub mod instance;
 pub mod lp;

@@ -9,7 +9,7 @@ use crate::lp::{
     self, Backend, LinearModel, RawSolution, Sense, SolveFailure, SolveSettings, Termination,
 };
 use crate::model::{self, Built, MONEY, RowKind};
-use crate::reduce;
+use crate::{colgen, reduce};
 
 /// One enterprise placed in a park.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -237,21 +237,37 @@ pub fn plan(inst: &Instance, settings: &SolveSettings) -> Result<Outcome, PlanEr
     let mut allowed = vec![true; inst.enterprises.len() * np];
     let mut lagrange_bound = f64::INFINITY;
     let mut greedy = greedy_sites(inst, &full, None);
-    // With HiGHS the LP relaxation is cheap: its rounding (topped up greedily) is usually a
-    // far better start than the greedy plan, and its duals are the best Lagrange multipliers.
+    // The LP relaxation: its rounding (topped up greedily) is usually a far better start
+    // than the greedy plan, its value bounds the gap, and its duals are the best Lagrange
+    // multipliers. HiGHS solves the full LP; for microlp it is solved by column generation
+    // from the greedy plan (`colgen`), which needs a feasible start.
+    let relaxation = match settings.backend {
+        Backend::Highs => lp::solve(&full.model, settings, true)
+            .ok()
+            .map(|s| (s.values, s.duals, s.objective * MONEY)),
+        Backend::Microlp => greedy.as_ref().and_then(|site| {
+            let x0 = start_vector(inst, &full, site);
+            let seed: Vec<usize> =
+                (0..x0.len()).filter(|&c| full.model.vars[c].integer && x0[c] > 0.5).collect();
+            colgen::lp_relaxation(&full.model, &full.kinds, &seed)
+                .map(|r| (r.values, Some(r.duals), r.bound * MONEY))
+        }),
+    };
     let mut duals = None;
-    if settings.backend == Backend::Highs
-        && let Ok(lp_sol) = lp::solve(&full.model, settings, true)
-    {
-        let mut site = vec![None; inst.enterprises.len()];
+    if let Some((values, lp_duals, bound)) = relaxation {
+        lagrange_bound = lagrange_bound.min(bound);
+        // Integral pairs first, then fractional ones by their LP value.
+        let mut order: Vec<(f64, usize, usize)> = Vec::new();
         for (p, col) in full.x.iter().enumerate() {
             if let Some(c) = col
-                && lp_sol.values[*c] > 1.0 - 1e-6
+                && values[*c] > 1e-6
             {
-                site[p / np] = Some((p % np) as u16);
+                order.push((values[*c], p / np, p % np));
             }
         }
-        if let Some(rounded) = greedy_sites(inst, &full, Some(site)) {
+        order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let seed: Vec<(usize, usize)> = order.iter().map(|&(_, i, j)| (i, j)).collect();
+        if let Some(rounded) = greedy_sites(inst, &full, Some(seed)) {
             let better = greedy.as_ref().is_none_or(|g| {
                 evaluate(inst, &rounded).breakdown.objective > evaluate(inst, g).breakdown.objective
             });
@@ -259,13 +275,15 @@ pub fn plan(inst: &Instance, settings: &SolveSettings) -> Result<Outcome, PlanEr
                 greedy = Some(rounded);
             }
         }
-        duals = lp_sol.duals;
+        duals = lp_duals;
     }
     let built = match &greedy {
         Some(site) => {
             let x0 = start_vector(inst, &full, site);
-            let pr = reduce::lagrangian_prune(&full.model, &full.kinds, &x0, 500, duals.as_deref());
-            lagrange_bound = pr.bound * MONEY;
+            let iters = if duals.is_some() { 50 } else { 500 };
+            let pr =
+                reduce::lagrangian_prune(&full.model, &full.kinds, &x0, iters, duals.as_deref());
+            lagrange_bound = lagrange_bound.min(pr.bound * MONEY);
             for (p, col) in full.x.iter().enumerate() {
                 if let Some(c) = col {
                     allowed[p] = pr.keep[*c];
@@ -332,7 +350,7 @@ pub fn plan(inst: &Instance, settings: &SolveSettings) -> Result<Outcome, PlanEr
 fn greedy_sites(
     inst: &Instance,
     built: &Built,
-    seed: Option<Vec<Option<u16>>>,
+    seed: Option<Vec<(usize, usize)>>,
 ) -> Option<Vec<Option<u16>>> {
     let np = inst.parks.len();
     let cap: Vec<f64> = FactorKind::ALL.iter().map(|&f| inst.capacity(f)).collect();
@@ -360,12 +378,10 @@ fn greedy_sites(
     let mut used = vec![[0.0f64; 3]; np];
     let mut factor = [0.0f64; 4];
     let mut subsidy = 0.0;
-    // A seed (e.g. the rounded LP) is placed first, then topped up.
-    let seeded: Vec<(f64, usize, usize)> = seed
-        .iter()
-        .flat_map(|s| s.iter().enumerate())
-        .filter_map(|(i, s)| s.map(|j| (f64::INFINITY, i, usize::from(j))))
-        .collect();
+    // A seed (e.g. the LP's pairs by their value) is placed first, in its order, then
+    // topped up.
+    let seeded: Vec<(f64, usize, usize)> =
+        seed.into_iter().flatten().map(|(i, j)| (f64::INFINITY, i, j)).collect();
     for (_, i, j) in seeded.into_iter().chain(pairs) {
         if site[i].is_some() {
             continue;

@@ -73,8 +73,11 @@ pub fn build(run: &RunData, opts: &ReportOptions) -> Report {
     sections.push(ctx.flows());
     sections.push(ctx.network());
     if run.sensitivity.is_empty() {
-        absent
-            .push("sensitivity of the key outcomes to the levers (`sensitivity.csv`)".to_string());
+        absent.push(
+            "sensitivity of the key outcomes to the levers (`sensitivity.csv`, from `symbiont \
+             simulate --sensitivity`)"
+                .to_string(),
+        );
     } else {
         sections.push(ctx.sensitivity());
     }
@@ -565,10 +568,29 @@ impl Ctx<'_> {
     }
 
     fn sensitivity(&self) -> Section {
-        let mut blocks = vec![p(
-            "How much each key outcome moves when one lever goes from its low to its high value, the \
-             others held at the baseline; the vertical line is the baseline.",
-        )];
+        // `symbiont simulate --sensitivity` swaps levers from one mode into another; it says
+        // which in the manifest.
+        let swap = &self.run.manifest["invocation"]["sensitivity"];
+        let modes = swap["base"].as_str().zip(swap["alt"].as_str());
+        let intro = match modes {
+            Some((base, alt)) => format!(
+                "How much each key outcome moves when one lever of the {} mode is set to its value \
+                 in the {} mode, the other levers kept ({} runs per setting, the same seeds in \
+                 every setting); the vertical line is the {} mode itself. Labels read \
+                 lever ({} value → {} value). <code>sensitivity.csv</code> also has the 95% CI \
+                 of each change.",
+                esc(&self.run.mode_name(base)),
+                esc(&self.run.mode_name(alt)),
+                swap["runs"],
+                esc(&self.run.mode_name(base)),
+                esc(base),
+                esc(alt)
+            ),
+            None => "How much each key outcome moves when one lever goes from its low to its high \
+                     value, the others held at the baseline; the vertical line is the baseline."
+                .to_string(),
+        };
+        let mut blocks = vec![p(&intro)];
         let mut metrics: Vec<(String, String)> = Vec::new();
         for r in &self.run.sensitivity {
             if !metrics.iter().any(|(m, _)| *m == r.metric) {
@@ -585,6 +607,15 @@ impl Ctx<'_> {
                     .total_cmp(&(a.outcome_high - a.outcome_low).abs())
             });
             let base = rows.first().map_or(0.0, |r| r.baseline);
+            // A one-sided swap (the low value is the baseline itself) draws one bar per lever.
+            let one_sided = rows.iter().all(|r| r.outcome_low == r.baseline);
+            let (low_name, high_name) = match (one_sided, modes) {
+                (true, Some((_, alt))) => (String::new(), format!("lever set to its {alt} value")),
+                (true, None) => (String::new(), "lever at its second value".to_string()),
+                (false, _) => {
+                    ("lever at its low value".to_string(), "lever at its high value".to_string())
+                }
+            };
             let label = self.label(&metric);
             charts.push(Chart::new(
                 format!("sensitivity-{}", slug(&metric)),
@@ -592,8 +623,8 @@ impl Ctx<'_> {
                 Figure::HBars(HBarsFigure {
                     x_label: format!("{label} ({unit})"),
                     base,
-                    low_name: "lever at its low value".into(),
-                    high_name: "lever at its high value".into(),
+                    low_name,
+                    high_name,
                     bars: rows
                         .iter()
                         .map(|r| HBar {

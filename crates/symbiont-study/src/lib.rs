@@ -9,6 +9,8 @@
 //!   streams, and the macro mode fitted by `symbiont-dynamics` to the aggregate series.
 //! - [`rundir`] writes the run folder: `periods`, `flows`, `benefits` (streamed), `summary`,
 //!   `series`, `symbiosis` as CSV and/or Parquet, and `manifest.json`.
+//! - [`sensitivity`] swaps one lever at a time from a comparison mode into a base mode and
+//!   reports the key outcomes at both settings (`sensitivity.csv`, the report's tornado charts).
 //!
 //! ```
 //! use symbiont_study::runner::{NullSink, StudyOptions, run_study};
@@ -24,6 +26,7 @@
 pub mod metrics;
 pub mod rundir;
 pub mod runner;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;
 pub mod tables;

@@ -1071,8 +1071,9 @@ fn run_classify(a: ClassifyArgs) -> anyhow::Result<()> {
 }
 
 /// The fit as the report draws it: observed and fitted series, the phase plane of a two-unit
-/// fit (vector field, nullclines, the fitted path, equilibria marked stable or not) and the
-/// bootstrap mode probabilities. Written as `DIR/dynamics.json`.
+/// fit (vector field, nullclines, the fitted path, equilibria marked stable or not), the
+/// bootstrap draws of the coefficients that decide the mode of the first pair (see
+/// [`report_coefficients`]) and the bootstrap mode probabilities. Written as `DIR/dynamics.json`.
 fn write_report_part(dir: &Path, s: &Series, f: &Fit) -> anyhow::Result<PathBuf> {
     use symbiont_dynamics::Stability;
     use symbiont_report::parts::{
@@ -1193,7 +1194,7 @@ fn write_report_part(dir: &Path, s: &Series, f: &Fit) -> anyhow::Result<PathBuf>
         ),
         series,
         phase,
-        coefficients: Vec::new(),
+        coefficients: report_coefficients(f),
         mode_probabilities: pair
             .map(|p| {
                 p.probability
@@ -1206,4 +1207,32 @@ fn write_report_part(dir: &Path, s: &Series, f: &Fit) -> anyhow::Result<PathBuf>
     let path = dir.join("dynamics.json");
     crate::out::write_file(&path, serde_json::to_string_pretty(&data)?.as_bytes())?;
     Ok(path)
+}
+
+/// The coefficients whose bootstrap distribution the report draws: those that decide the mode
+/// of the first pair, with its growth rates. F3 fits give α, β, γ, δ; fits with finite
+/// capacities σ12, σ21, r1, r2; the others a12, a21, r1, r2. Only coefficients with draws (a
+/// fit with `--bootstrap N`) are kept, so a fit without a bootstrap has none.
+fn report_coefficients(f: &Fit) -> Vec<symbiont_report::parts::CoefficientDraws> {
+    let has = |name: &str| {
+        f.params.iter().zip(&f.draws_by_param).any(|(p, d)| p.name == name && !d.is_empty())
+    };
+    let wanted: [&str; 4] = if has("alpha") {
+        ["alpha", "beta", "gamma", "delta"]
+    } else if has("sigma[1,2]") {
+        ["sigma[1,2]", "sigma[2,1]", "r[1]", "r[2]"]
+    } else {
+        ["a[1,2]", "a[2,1]", "r[1]", "r[2]"]
+    };
+    wanted
+        .iter()
+        .filter_map(|name| {
+            f.params.iter().zip(&f.draws_by_param).find(|(p, d)| p.name == *name && !d.is_empty())
+        })
+        .map(|(p, d)| symbiont_report::parts::CoefficientDraws {
+            name: p.name.clone(),
+            estimate: p.estimate,
+            draws: d.clone(),
+        })
+        .collect()
 }

@@ -172,6 +172,10 @@ pub struct Args {
     /// Print the full report (with every option used) as JSON.
     #[arg(long, help_heading = "Output", conflicts_with = "csv")]
     pub json: bool,
+    /// Also write the index tables with their grades as `indices.csv` into this run folder, for
+    /// `symbiont report` (the tables of another method already there are kept).
+    #[arg(long, value_name = "RUN_DIR", help_heading = "Output")]
+    pub into: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -590,6 +594,7 @@ fn dir(d: Direction) -> &'static str {
 }
 
 fn print_entropy(a: &Args, r: &pipeline::EntropyReport) -> anyhow::Result<()> {
+    write_into(a, &entropy_rows(r))?;
     if a.json {
         return print_json(r);
     }
@@ -606,6 +611,7 @@ fn print_entropy(a: &Args, r: &pipeline::EntropyReport) -> anyhow::Result<()> {
 }
 
 fn print_topsis(a: &Args, r: &pipeline::TopsisReport) -> anyhow::Result<()> {
+    write_into(a, &topsis_rows(r))?;
     if a.json {
         return print_json(r);
     }
@@ -674,6 +680,7 @@ fn print_coupling(a: &Args, r: &pipeline::CouplingReport) -> anyhow::Result<()> 
             r.options.formula.label()
         );
     }
+    write_into(a, &coupling_rows(r))?;
     if a.json {
         return print_json(r);
     }
@@ -739,6 +746,7 @@ fn print_coupling(a: &Args, r: &pipeline::CouplingReport) -> anyhow::Result<()> 
 }
 
 fn print_synergy(a: &Args, r: &pipeline::SynergyReport) -> anyhow::Result<()> {
+    write_into(a, &synergy_rows(r))?;
     if a.json {
         return print_json(r);
     }
@@ -813,4 +821,201 @@ fn print_synergy(a: &Args, r: &pipeline::SynergyReport) -> anyhow::Result<()> {
         out.push(cells);
     }
     emit(a, &desc, &[&params, &order], &out)
+}
+
+/// One row of `indices.csv`: `table,entity,year,index,value,grade` (see docs/report.md).
+struct IndexRow {
+    table: &'static str,
+    entity: String,
+    year: Option<i32>,
+    index: String,
+    value: f64,
+    grade: String,
+}
+
+const INDICES_HEADER: [&str; 6] = ["table", "entity", "year", "index", "value", "grade"];
+
+impl IndexRow {
+    fn new(table: &'static str, key: &RowKey, index: String, value: f64, grade: String) -> Self {
+        IndexRow { table, entity: key.entity.clone(), year: key.year, index, value, grade }
+    }
+}
+
+/// Entropy weights as a table without years: entity = subsystem (and pool), index = indicator.
+fn weight_rows(table: &'static str, tables: &[pipeline::WeightTable]) -> Vec<IndexRow> {
+    tables
+        .iter()
+        .flat_map(|t| {
+            let entity = if t.pool == "all rows" {
+                t.subsystem.clone()
+            } else {
+                format!("{} ({})", t.subsystem, t.pool)
+            };
+            t.indicators.iter().map(move |i| IndexRow {
+                table,
+                entity: entity.clone(),
+                year: None,
+                index: format!("weight of {} ({})", i.name, dir(i.direction)),
+                value: i.weight,
+                grade: String::new(),
+            })
+        })
+        .collect()
+}
+
+fn entropy_rows(r: &pipeline::EntropyReport) -> Vec<IndexRow> {
+    let mut out = Vec::new();
+    for (k, sc) in r.rows.iter().zip(&r.scores) {
+        for (s, v) in r.subsystems.iter().zip(sc) {
+            out.push(IndexRow::new("entropy score", k, format!("{s} score"), *v, String::new()));
+        }
+    }
+    out.extend(weight_rows("entropy weights", &r.weights));
+    out
+}
+
+fn topsis_rows(r: &pipeline::TopsisReport) -> Vec<IndexRow> {
+    let mut out = Vec::new();
+    for (i, k) in r.rows.iter().enumerate() {
+        for (s, t) in r.subsystems.iter().zip(&r.results) {
+            let grade = format!("rank {} of {}", t.rank[i], r.rows.len());
+            out.push(IndexRow::new(
+                "TOPSIS closeness",
+                k,
+                format!("{s} closeness"),
+                t.closeness[i],
+                grade,
+            ));
+        }
+    }
+    out.extend(weight_rows("TOPSIS weights", &r.weights));
+    out
+}
+
+fn coupling_rows(r: &pipeline::CouplingReport) -> Vec<IndexRow> {
+    let grade =
+        |g: &Option<symbiont_indices::Grade>| g.as_ref().map_or(String::new(), ToString::to_string);
+    let mut out = Vec::new();
+    for row in &r.rows {
+        let c = &row.coordination;
+        for (s, u) in r.subsystems.iter().zip(&row.u) {
+            out.push(IndexRow::new(
+                "coupling coordination",
+                &row.key,
+                format!("U {s}"),
+                *u,
+                String::new(),
+            ));
+        }
+        // An undefined C or D (every U is 0, when that is asked for) has no row.
+        if let Some(v) = c.c {
+            out.push(IndexRow::new(
+                "coupling coordination",
+                &row.key,
+                "C".into(),
+                v,
+                grade(&c.c_grade),
+            ));
+        }
+        out.push(IndexRow::new("coupling coordination", &row.key, "T".into(), c.t, String::new()));
+        if let Some(v) = c.d {
+            let dev = if c.lagging.is_empty() {
+                "synchronous".to_string()
+            } else {
+                let names: Vec<&str> =
+                    c.lagging.iter().map(|&i| r.subsystems[i].as_str()).collect();
+                format!("{} lagging", names.join(", "))
+            };
+            let g = grade(&c.d_grade);
+            let g = if g.is_empty() { dev } else { format!("{g}; {dev}") };
+            out.push(IndexRow::new("coupling coordination", &row.key, "D".into(), v, g));
+        }
+    }
+    out
+}
+
+fn synergy_rows(r: &pipeline::SynergyReport) -> Vec<IndexRow> {
+    let mut out = Vec::new();
+    for (k, u) in r.rows.iter().zip(&r.order) {
+        for (s, v) in r.subsystems.iter().zip(u) {
+            out.push(IndexRow::new(
+                "synergy order degree",
+                k,
+                format!("order u {s}"),
+                *v,
+                String::new(),
+            ));
+        }
+    }
+    for st in &r.steps {
+        let grade = st.grade.as_ref().map_or(String::new(), ToString::to_string);
+        out.push(IndexRow {
+            table: "synergy degree",
+            entity: st.entity.clone(),
+            year: Some(st.year),
+            index: "synergy C".into(),
+            value: st.step.c,
+            grade,
+        });
+    }
+    out
+}
+
+/// With `--into RUN_DIR`, write `rows` as `RUN_DIR/indices.csv`. Rows of other tables already
+/// in the file (another method's) are kept, so that one report can show several methods;
+/// rows of the tables written now are replaced. Non-finite values are left out.
+fn write_into(a: &Args, rows: &[IndexRow]) -> anyhow::Result<()> {
+    let Some(dir) = &a.into else { return Ok(()) };
+    crate::out::run_folder(dir)?;
+    let path = dir.join("indices.csv");
+    let mut kept: Vec<csv::StringRecord> = Vec::new();
+    if path.is_file() {
+        let mut rdr =
+            csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
+        let header = rdr.headers().with_context(|| format!("reading {}", path.display()))?.clone();
+        if header.iter().ne(INDICES_HEADER) {
+            bail!(
+                "{}: expected the columns {}; move the file away or fix it",
+                path.display(),
+                INDICES_HEADER.join(",")
+            );
+        }
+        let tables: Vec<&str> = rows.iter().map(|r| r.table).collect();
+        for rec in rdr.records() {
+            let rec = rec.with_context(|| format!("reading {}", path.display()))?;
+            if !tables.contains(&rec.get(0).unwrap_or("")) {
+                kept.push(rec);
+            }
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(INDICES_HEADER)?;
+    for rec in &kept {
+        w.write_record(rec)?;
+    }
+    let mut n = 0;
+    for r in rows.iter().filter(|r| r.value.is_finite()) {
+        w.write_record([
+            r.table.to_string(),
+            r.entity.clone(),
+            r.year.map_or(String::new(), |y| y.to_string()),
+            r.index.clone(),
+            r.value.to_string(),
+            r.grade.clone(),
+        ])?;
+        n += 1;
+    }
+    let bytes = w.into_inner().context("writing CSV")?;
+    write_file(&path, &bytes)?;
+    eprintln!(
+        "wrote {n} rows to {}{} (run `symbiont report {}`)",
+        path.display(),
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!(", kept {} rows of other tables", kept.len())
+        },
+        dir.display()
+    );
+    Ok(())
 }

@@ -6,5 +6,6 @@ pub mod network;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod simulate;
 pub mod sweep;

@@ -217,7 +217,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let outcome = symbiont_plan::plan(&inst, &settings).map_err(|e| anyhow::anyhow!("{e}"))?;
     let seconds = started.elapsed().as_secs_f64();
     let bottlenecks = match (&outcome, a.no_bottlenecks) {
-        // Shadow prices of a greedy plan would price the wrong assignment.
+        // Shadow prices of a heuristic plan would price the wrong assignment.
         (Outcome::Planned(p), false) if p.termination == symbiont_plan::Termination::Heuristic => {
             None
         }
@@ -345,8 +345,8 @@ fn print_plan(inst: &symbiont_plan::Instance, plan: &Plan, seconds: f64, name: &
         symbiont_plan::Termination::GapLimit => "stopped within the requested gap".to_string(),
         symbiont_plan::Termination::TimeLimit => "time limit reached".to_string(),
         symbiont_plan::Termination::Heuristic => format!(
-            "NOT solved to optimality ({} binaries exceed the pure-Rust backend's limit of {}): \
-             greedy plan",
+            "no branch and bound ({} binaries exceed the pure-Rust backend's limit of {}): \
+             the better of the greedy and the rounded-LP plan, gap proven by the LP bound",
             plan.integers,
             symbiont_plan::MICROLP_MAX_INTEGERS
         ),

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use symbiont_study::metrics::METRICS;
 use symbiont_study::rundir::{Manifest, RunDirSink, write_manifest};
 use symbiont_study::runner::{StudyOptions, run_study};
+use symbiont_study::sensitivity::{self, Sensitivity, SensitivityOptions, run_sensitivity};
 use symbiont_study::summary::StudySummary;
 use symbiont_study::tables::Format;
 
@@ -18,7 +19,16 @@ use crate::out::{short, stderr_is_terminal, table};
 #[command(after_help = "Examples:
   symbiont simulate                                   the embedded Laos-China scenario, all four modes
   symbiont simulate my.toml --runs 500 --threads 2
-  symbiont simulate --modes network,fight_alone --horizon 10 --out results/ --format csv")]
+  symbiont simulate --modes network,fight_alone --horizon 10 --out results/ --format csv
+  symbiont simulate --sensitivity                     also sensitivity.csv: network vs fight_alone, one lever at a time
+  symbiont simulate my.toml --sensitivity=hub:fight_alone --sensitivity-runs 50
+
+Sensitivity: every lever on which BASE and ALT differ is set, alone, to ALT's value while the
+other levers keep BASE's values; each setting (and BASE itself, the baseline) runs the same runs
+on the same seeds (common random numbers). sensitivity.csv holds, per key outcome and lever, the
+mean at the horizon with the lever at BASE's and at ALT's value, and the 95% CI of the change;
+the report draws it as tornado charts. Cost: (1 + levers that differ) x runs extra runs, 12 x 100
+for the default scenario.")]
 pub struct Args {
     /// Scenario file; omit for the embedded default (overseas Jiangsu in Laos).
     pub scenario: Option<PathBuf>,
@@ -52,6 +62,15 @@ pub struct Args {
     /// Do not write report.html (a self-contained HTML report with charts) into the folder.
     #[arg(long)]
     pub no_report: bool,
+    /// Also write sensitivity.csv: swap one lever at a time from mode ALT into mode BASE (mode
+    /// ids; default network:fight_alone). Put it after the scenario, or write
+    /// `--sensitivity=BASE:ALT`.
+    #[arg(long, value_name = "BASE:ALT", num_args = 0..=1, default_missing_value = "network:fight_alone")]
+    pub sensitivity: Option<String>,
+    /// Runs per sensitivity setting (default: --runs, so that the baseline is the study's own
+    /// mean for BASE).
+    #[arg(long, value_name = "N", requires = "sensitivity")]
+    pub sensitivity_runs: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -92,6 +111,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             })
             .collect::<anyhow::Result<_>>()?;
     }
+    let sensitivity = match &a.sensitivity {
+        Some(spec) => Some(sensitivity_modes(&scenario, spec, a.scenario.is_none())?),
+        None => None,
+    };
+    let sensitivity_runs = a.sensitivity_runs.unwrap_or(opts.runs);
+    anyhow::ensure!(sensitivity_runs >= 1, "--sensitivity-runs must be at least 1");
     let format = match a.format {
         FormatArg::Csv => Format::Csv,
         FormatArg::Parquet => Format::Parquet,
@@ -103,21 +128,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .build()
         .context("starting worker threads")?;
     let population = symbiont_abm::population::generate(&scenario, opts.seed);
-    opts.planned_sites = planned_sites(&scenario, &population, &opts)?;
+    let mut needs_plan = opts.modes.clone();
+    needs_plan.extend(sensitivity.iter().flat_map(|&(b, c)| [b, c]));
+    opts.planned_sites = planned_sites(&scenario, &population, &needs_plan)?;
 
     let total = opts.runs as u64 * opts.modes.len() as u64;
-    let bar = if stderr_is_terminal() && !a.quiet && !a.json {
-        let b = ProgressBar::new(total);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {wide_bar} {pos}/{len} runs, {elapsed} elapsed, eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress_bar(total, !a.quiet && !a.json, "runs");
     let mut sink = RunDirSink::create(&a.out, format)?;
     // The one place the binary reads the clock: to report the study's wall time.
     #[allow(clippy::disallowed_methods)]
@@ -130,6 +146,45 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let mut files = sink.finish(&summary)?;
+    let sensitivity = match sensitivity {
+        Some((base, alt)) => {
+            let sopts = SensitivityOptions {
+                base,
+                alt,
+                runs: sensitivity_runs,
+                seed: opts.seed,
+                params: opts.params.clone(),
+                planned_sites: opts.planned_sites.clone(),
+            };
+            let settings = 1 + sensitivity::LEVERS
+                .iter()
+                .filter(|l| {
+                    let mut x = scenario.modes[base].levers.clone();
+                    (l.set)(&mut x, &scenario.modes[alt].levers);
+                    x != scenario.modes[base].levers
+                })
+                .count();
+            let bar = progress_bar(
+                settings as u64 * u64::from(sensitivity_runs),
+                !a.quiet && !a.json,
+                "sensitivity runs",
+            );
+            // Timed on the study's clock (the command reads the clock once).
+            let before = started.elapsed();
+            let result = pool.install(|| {
+                run_sensitivity(&scenario, &population, &sopts, &mut |done, _| {
+                    bar.set_position(done as u64)
+                })
+            })?;
+            let secs = (started.elapsed() - before).as_secs_f64();
+            bar.finish_and_clear();
+            let path = a.out.join("sensitivity.csv");
+            result.write_csv(&path)?;
+            files.push(path);
+            Some((result, secs))
+        }
+        None => None,
+    };
     let manifest = Manifest {
         scenario: &scenario,
         scenario_text: &src.text,
@@ -142,6 +197,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             "command": "simulate",
             "runs": opts.runs, "seed": opts.seed, "horizon": scenario.study.horizon_periods,
             "format": format!("{:?}", a.format).to_lowercase(),
+            "sensitivity": sensitivity.as_ref().map(|(r, secs)| serde_json::json!({
+                "base": r.base_id, "alt": r.alt_id, "runs": r.runs,
+                "levers": r.levers, "same": r.same, "elapsed_s": secs,
+                "method": "one lever at a time set to ALT's value, the others at BASE's; mean at the horizon over the runs; run k uses the study's population and run seed k in every setting (common random numbers)",
+            })),
         }),
     };
     files.push(write_manifest(&a.out, &manifest)?);
@@ -160,6 +220,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     print_comparison(&scenario, &summary, &opts);
+    if let Some((r, secs)) = &sensitivity {
+        print_sensitivity(r, *secs);
+    }
     println!(
         "\n{} runs ({} modes x {}) in {:.2} s on {} thread(s); {} files in {} (manifest.json says how to reproduce them)",
         total,
@@ -180,21 +243,114 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// When a compared mode chooses its sites by the planner (`site_choice = "planned"`), solve
-/// the plan once with the planner's default options and hand its sites to every run.
+/// A progress bar on a terminal, hidden otherwise.
+fn progress_bar(total: u64, show: bool, what: &str) -> ProgressBar {
+    if !(show && stderr_is_terminal()) {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(total);
+    b.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {{wide_bar}} {{pos}}/{{len}} {what}, {{elapsed}} elapsed, eta {{eta}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// The (base, alt) mode indices of `--sensitivity BASE:ALT`.
+fn sensitivity_modes(
+    scenario: &symbiont_model::Scenario,
+    spec: &str,
+    no_scenario: bool,
+) -> anyhow::Result<(usize, usize)> {
+    let known = || scenario.modes.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ");
+    let Some((b, c)) = spec.split_once(':') else {
+        let hint = if no_scenario && (spec.ends_with(".toml") || spec.contains('/')) {
+            "; to name a scenario, put it before --sensitivity or write --sensitivity=BASE:ALT"
+        } else {
+            ""
+        };
+        anyhow::bail!(
+            "--sensitivity expects BASE:ALT, two mode ids such as network:fight_alone, got \"{spec}\"{hint}"
+        );
+    };
+    let find = |id: &str| {
+        scenario.modes.iter().position(|m| m.id == id.trim()).with_context(|| {
+            format!("--sensitivity: unknown mode \"{id}\"; the scenario has {}", known())
+        })
+    };
+    let (b, c) = (find(b)?, find(c)?);
+    anyhow::ensure!(b != c, "--sensitivity: BASE and ALT are the same mode, nothing to swap");
+    Ok((b, c))
+}
+
+/// The largest lever effects for a few key outcomes, in the terminal.
+fn print_sensitivity(r: &Sensitivity, secs: f64) {
+    println!(
+        "\nsensitivity: {} with one lever at a time set to {}'s value ({} runs per setting, {} settings, {:.2} s)",
+        r.base_id,
+        r.alt_id,
+        r.runs,
+        r.levers.len() + 1,
+        secs
+    );
+    if r.levers.is_empty() {
+        println!("the two modes have the same levers: nothing to swap");
+        return;
+    }
+    let keys = ["operating", "host_jobs", "two_way_index", "time_to_operate_days"];
+    let mut header = vec!["lever (base -> alt value)".to_string()];
+    header.extend(keys.iter().map(|k| format!("change in {k}")));
+    let mut t = table(header);
+    for lever in &r.levers {
+        let row = r.rows.iter().find(|x| x.lever == *lever);
+        let mut cells = vec![match row {
+            Some(x) => format!("{lever} ({} -> {})", x.lever_low, x.lever_high),
+            None => lever.to_string(),
+        }];
+        for k in keys {
+            let cell = r
+                .rows
+                .iter()
+                .find(|x| x.lever == *lever && x.metric == k)
+                .map(|x| {
+                    let d = x.outcome_high - x.outcome_low;
+                    let sign = if d >= 0.0 { "+" } else { "-" };
+                    format!("{sign}{}", short(d.abs()))
+                })
+                .unwrap_or_default();
+            cells.push(cell);
+        }
+        t.add_row(cells);
+    }
+    println!("{t}");
+    if !r.same.is_empty() {
+        println!("levers equal in both modes (not swapped): {}", r.same.join(", "));
+    }
+    println!("sensitivity.csv has every outcome with the 95% CI of each change.");
+}
+
+/// When a mode chooses its sites by the planner (`site_choice = "planned"`), solve the plan
+/// once with the planner's default options and hand its sites to every run.
 fn planned_sites(
     scenario: &symbiont_model::Scenario,
     population: &symbiont_model::population::Population,
-    opts: &StudyOptions,
+    modes: &[usize],
 ) -> anyhow::Result<Option<Vec<Option<u16>>>> {
     use symbiont_model::levers::SiteChoice;
-    let users: Vec<&str> = opts
-        .modes
+    let mut users: Vec<&str> = modes
         .iter()
         .map(|&m| &scenario.modes[m])
         .filter(|m| m.levers.site_choice == SiteChoice::Planned)
         .map(|m| m.id.as_str())
         .collect();
+    let mut seen: Vec<&str> = Vec::new();
+    users.retain(|u| {
+        let new = !seen.contains(u);
+        seen.push(u);
+        new
+    });
     if users.is_empty() {
         return Ok(None);
     }

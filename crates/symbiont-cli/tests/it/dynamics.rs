@@ -312,10 +312,27 @@ fn a_fit_written_into_a_run_folder_appears_in_its_report() {
     let phase = &json["phase"];
     assert_eq!(phase["field"].as_array().unwrap().len(), 225);
     assert!(phase["equilibria"].as_array().unwrap().iter().any(|e| e["stable"] == true));
+    // The bootstrap draws of the coefficients that decide the mode, one per usable draw.
+    let coefs = json["coefficients"].as_array().unwrap();
+    let names: Vec<&str> = coefs.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["sigma[1,2]", "sigma[2,1]", "r[1]", "r[2]"]);
+    let usable = json["method"].as_str().unwrap();
+    assert!(usable.contains("bootstrap draws usable of 30"), "{usable}");
+    for c in coefs {
+        let draws = c["draws"].as_array().unwrap();
+        assert!((20..=30).contains(&draws.len()), "{c}");
+        assert!(draws.iter().all(|d| d.as_f64().is_some_and(f64::is_finite)), "{c}");
+        assert!(c["estimate"].as_f64().is_some_and(f64::is_finite));
+    }
     let r = crate::support::symbiont(&["report", run_s]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
     assert!(html.contains("id=\"dynamics\"") && html.contains("id=\"fig-phase\""));
+    // The histogram panels, and their CSV beside the page with every draw.
+    assert!(html.contains("id=\"fig-bootstrap\""), "no bootstrap histogram");
+    let hist = std::fs::read_to_string(run.join("report-charts/bootstrap.csv")).unwrap();
+    let draws: usize = coefs.iter().map(|c| c["draws"].as_array().unwrap().len()).sum();
+    assert_eq!(hist.lines().count(), 1 + draws, "{hist}");
     // Not a run folder: a clear error, nothing written.
     let r = crate::support::symbiont(&[
         "dynamics",

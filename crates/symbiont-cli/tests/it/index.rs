@@ -238,3 +238,81 @@ fn the_spec_can_name_its_panel() {
     assert_eq!(none.code, 1);
     assert!(none.stderr.contains("give the panel file"), "{}", none.stderr);
 }
+
+#[test]
+fn index_tables_written_into_a_run_folder_appear_in_its_report_with_grades() {
+    let (dir, run) = crate::support::simulated_run("index-into");
+    let run_s = run.to_str().unwrap();
+    let index = |method: &str| {
+        symbiont(&[
+            "index",
+            "--method",
+            method,
+            "--panel",
+            "data/wdi_macro_long.csv",
+            "--spec",
+            LAOS,
+            "--into",
+            run_s,
+        ])
+    };
+    let r = index("coupling");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("indices.csv"), "{}", r.stderr);
+    let csv = std::fs::read_to_string(run.join("indices.csv")).unwrap();
+    assert_eq!(csv.lines().next(), Some("table,entity,year,index,value,grade"));
+    let d_rows: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("coupling coordination,") && l.contains(",D,"))
+        .collect();
+    assert!(!d_rows.is_empty(), "{csv}");
+    // Every D has its grade (English and Chinese) and the development type.
+    assert!(
+        d_rows
+            .iter()
+            .all(|l| l.contains('(') && (l.contains("lagging") || l.contains("synchronous"))),
+        "{d_rows:?}"
+    );
+
+    // A second method adds its tables and keeps the first one's; running it again replaces them.
+    let r = index("synergy");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = index("synergy");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let csv2 = std::fs::read_to_string(run.join("indices.csv")).unwrap();
+    let count = |t: &str, text: &str| text.lines().filter(|l| l.starts_with(t)).count();
+    assert_eq!(count("coupling coordination,", &csv2), count("coupling coordination,", &csv));
+    let synergy = count("synergy degree,", &csv2);
+    assert!(synergy > 0, "{csv2}");
+    assert!(count("synergy order degree,", &csv2) > 0);
+
+    let r = symbiont(&["report", run_s]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"indices\""), "no index section");
+    for t in ["coupling coordination", "synergy degree", "synergy order degree"] {
+        assert!(html.contains(&format!("<h3>{t}</h3>")), "table {t} missing");
+    }
+    assert!(html.contains("id=\"fig-index-coupling-coordination\""), "no index chart");
+    // Every D grade as the report shows it (in a table cell).
+    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        if &rec[0] == "coupling coordination" && &rec[3] == "D" {
+            let cell = format!("<td>{}</td>", &rec[5]);
+            assert!(html.contains(&cell), "grade {cell:?} not in the page");
+        }
+    }
+
+    // Not a run folder: a clear error.
+    let r = symbiont(&[
+        "index",
+        "--method",
+        "coupling",
+        "data/coupling_example.csv",
+        "--into",
+        dir.join("nowhere").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("not a folder"), "{}", r.stderr);
+}

@@ -6,6 +6,7 @@ mod network;
 mod plan;
 mod report;
 mod scenario;
+mod serve;
 mod simulate;
 mod support;
 mod sweep;

@@ -134,7 +134,96 @@ fn chromium(profile: &Path, args: &[&str]) -> std::process::Output {
         .expect("chromium runs (apt-get install -y chromium)")
 }
 
-/// Render the default study's report in headless Chromium: every section is in the DOM, no chart
+/// The sections of a report whose run folder has every optional part.
+const ALL_SECTIONS: [&str; 10] = [
+    "overview",
+    "comparison",
+    "symbiosis",
+    "flows",
+    "network",
+    "sensitivity",
+    "dynamics",
+    "plan",
+    "indices",
+    "methods",
+];
+
+/// Simulate the default study with the sensitivity, add every other part (dynamics fit with a
+/// bootstrap, plan, network, index tables) and write the report.
+fn full_report(name: &str) -> PathBuf {
+    let out = fresh_dir(name);
+    let o = out.to_str().unwrap();
+    let steps: [&[&str]; 6] = [
+        &[
+            "simulate",
+            "--runs",
+            "10",
+            "--horizon",
+            "8",
+            "--format",
+            "csv",
+            "--sensitivity",
+            "--sensitivity-runs",
+            "4",
+            "--no-report",
+            "--out",
+            o,
+        ],
+        &[
+            "dynamics",
+            "fit",
+            "data/wdi_lao_chn_wide.csv",
+            "--units",
+            "lao_gdp_usd,chn_gdp_usd",
+            "--from",
+            "2000",
+            "--to",
+            "2024",
+            "--bootstrap",
+            "residual",
+            "--draws",
+            "50",
+            "--into",
+            o,
+        ],
+        &["plan", "scenarios/plan-small.toml", "--into", o],
+        &["network", o, "--mode", "network", "--into", o],
+        &[
+            "index",
+            "--method",
+            "coupling",
+            "--panel",
+            "data/wdi_macro_long.csv",
+            "--spec",
+            "data/examples/indices/laos_economy.toml",
+            "--into",
+            o,
+        ],
+        &["report", o],
+    ];
+    for args in steps {
+        let r = symbiont(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    out
+}
+
+#[test]
+fn a_run_folder_with_every_part_has_every_section() {
+    let out = full_report("report-full");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for s in ALL_SECTIONS {
+        assert!(html.contains(&format!("<section id=\"{s}\"")), "section {s} missing");
+    }
+    assert!(!html.contains("Not in this run folder"), "a part reported missing");
+    for id in ["sensitivity-host-jobs", "bootstrap", "phase", "index-coupling-coordination"] {
+        assert!(html.contains(&format!("id=\"fig-{id}\"")), "chart {id} missing");
+    }
+    let counts = svg_drawn_counts(&html);
+    assert!(counts.iter().all(|&c| c > 0), "an empty chart: {counts:?}");
+}
+
+/// Render a report with every part in headless Chromium: every section is in the DOM, no chart
 /// is empty, and a screenshot is kept as a test artifact (target/test-artifacts/report.png).
 #[test]
 fn default_study_report_in_headless_chromium() {
@@ -142,12 +231,12 @@ fn default_study_report_in_headless_chromium() {
         println!("skipped: set SYMBIONT_BROWSER_TESTS=1 (with Debian's chromium installed) to run");
         return;
     }
-    let out = default_report("report-browser", "10");
+    let out = full_report("report-browser");
     let page = format!("file://{}", out.join("report.html").display());
     let dom = chromium(&fresh_dir("report-chromium-dom"), &["--dump-dom", &page]);
     assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
     let dom = String::from_utf8_lossy(&dom.stdout);
-    for s in SECTIONS {
+    for s in ALL_SECTIONS {
         assert!(
             dom.contains(&format!("<section id=\"{s}\"")),
             "section {s} not in the rendered DOM"
@@ -164,7 +253,7 @@ fn default_study_report_in_headless_chromium() {
     let screenshot_arg = format!("--screenshot={}", shot.display());
     let r = chromium(
         &fresh_dir("report-chromium-shot"),
-        &[&screenshot_arg, "--window-size=1280,4000", &page],
+        &[&screenshot_arg, "--window-size=1280,12000", &page],
     );
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let png = std::fs::read(&shot).expect("screenshot written");

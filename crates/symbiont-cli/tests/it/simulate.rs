@@ -155,3 +155,132 @@ fn planned_site_choice_takes_the_planners_sites() {
     assert!(r.stderr.contains("plan for planned_network:"), "{}", r.stderr);
     assert!(r.stdout.contains("planned_network"));
 }
+
+/// The number of drawn (non-zero-width) bars of the swapped setting in a tornado chart's SVG.
+fn tornado_bars(svg: &str) -> usize {
+    svg.split("<rect")
+        .skip(1)
+        .filter(|r| r.contains("fill=\"#D55E00\"") && !r.contains("width=\"0\""))
+        .count()
+        // The legend's swatch is a rectangle of the same colour.
+        .saturating_sub(1)
+}
+
+#[test]
+fn sensitivity_writes_its_table_and_the_report_draws_the_tornadoes() {
+    let out = fresh_dir("simulate-sensitivity");
+    let o = out.to_str().unwrap();
+    let r = symbiont(&[
+        "simulate",
+        "scenarios/small.toml",
+        "--runs",
+        "3",
+        "--format",
+        "csv",
+        "--sensitivity",
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("sensitivity: network with one lever at a time set to fight_alone's value (3 runs per setting, 12 settings"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("approvals (one_window -> serial)"), "{}", r.stdout);
+    let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "metric,unit,lever,lever_low,lever_high,outcome_low,outcome_high,baseline,runs,change_ci95_low,change_ci95_high"
+        )
+    );
+    // 15 outcomes x 11 levers (every lever differs between the two presets).
+    assert_eq!(lines.count(), 15 * 11);
+    // The baseline is the study's own mean for the network (same runs, same seeds).
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let jobs_mean = summary
+        .lines()
+        .find(|l| l.starts_with("network,host_jobs,"))
+        .and_then(|l| l.split(',').nth(4))
+        .unwrap();
+    let jobs_row = csv.lines().find(|l| l.starts_with("host_jobs,jobs,finance,")).unwrap();
+    assert_eq!(jobs_row.split(',').nth(7), Some(jobs_mean), "{jobs_row}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let s = &manifest["invocation"]["sensitivity"];
+    assert_eq!(
+        (s["base"].as_str(), s["alt"].as_str(), s["runs"].as_u64()),
+        (Some("network"), Some("fight_alone"), Some(3))
+    );
+    assert!(manifest["files"].as_array().unwrap().iter().any(|f| f == "sensitivity.csv"));
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"sensitivity\""), "no sensitivity section");
+    assert!(html.contains("set to its value in the Fighting alone mode"), "intro names the modes");
+    let charts = out.join("report-charts");
+    for id in ["sensitivity-host-jobs", "sensitivity-operating", "sensitivity-two-way-index"] {
+        assert!(html.contains(&format!("id=\"fig-{id}\"")), "{id} not in the page");
+        let svg = std::fs::read_to_string(charts.join(format!("{id}.svg"))).unwrap();
+        assert!(tornado_bars(&svg) >= 2, "{id}: tornado without bars");
+        assert!(svg.contains("lever set to its fight_alone value"), "{id}: legend");
+        let data = std::fs::read_to_string(charts.join(format!("{id}.csv"))).unwrap();
+        assert_eq!(data.lines().count(), 1 + 11, "{id}.csv");
+    }
+}
+
+#[test]
+fn same_seed_same_sensitivity_on_one_or_four_threads() {
+    let table = |threads: &str| {
+        let out = fresh_dir(&format!("simulate-sensitivity-threads-{threads}"));
+        let r = symbiont(&[
+            "simulate",
+            "scenarios/small.toml",
+            "--runs",
+            "2",
+            "--sensitivity=hub:fight_alone",
+            "--sensitivity-runs",
+            "5",
+            "--threads",
+            threads,
+            "--no-report",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        std::fs::read_to_string(out.join("sensitivity.csv")).unwrap()
+    };
+    let one = table("1");
+    // hub and fight_alone share cohort, approvals and host_training: 8 levers differ.
+    assert_eq!(one.lines().count(), 1 + 15 * 8, "{one}");
+    assert!(!one.contains(",approvals,"), "an equal lever was swapped");
+    assert!(one.lines().skip(1).all(|l| l.split(',').nth(8) == Some("5")), "{one}");
+    assert_eq!(one, table("4"));
+}
+
+#[test]
+fn sensitivity_flags_are_checked() {
+    let r = symbiont(&["simulate", "--sensitivity=network:nope", "--runs", "1", "--out", "-"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("--sensitivity: unknown mode \"nope\"; the scenario has fight_alone"),
+        "{}",
+        r.stderr
+    );
+    let r = symbiont(&["simulate", "--sensitivity", "scenarios/small.toml"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("--sensitivity expects BASE:ALT")
+            && r.stderr.contains("put it before --sensitivity"),
+        "{}",
+        r.stderr
+    );
+    let r = symbiont(&["simulate", "--sensitivity=hub:hub"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("BASE and ALT are the same mode"), "{}", r.stderr);
+    let r = symbiont(&["simulate", "--sensitivity-runs", "3"]);
+    assert_eq!(r.code, 2, "--sensitivity-runs needs --sensitivity");
+}

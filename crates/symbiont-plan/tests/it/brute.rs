@@ -10,9 +10,14 @@ use symbiont_plan::*;
 use crate::support::{backends, settings};
 
 fn brute_force(inst: &Instance) -> Option<f64> {
+    best_sites(inst).map(|(v, _)| v)
+}
+
+/// The best feasible assignment by enumeration, and its value.
+fn best_sites(inst: &Instance) -> Option<(f64, Vec<Option<u16>>)> {
     let ne = inst.enterprises.len();
     let np = inst.parks.len();
-    let mut best: Option<f64> = None;
+    let mut best: Option<(f64, Vec<Option<u16>>)> = None;
     let total = (np + 1).pow(ne as u32);
     for code in 0..total {
         let mut c = code;
@@ -24,9 +29,8 @@ fn brute_force(inst: &Instance) -> Option<f64> {
             })
             .collect();
         let ev = evaluate(inst, &site);
-        if ev.feasible {
-            let v = ev.breakdown.objective;
-            best = Some(best.map_or(v, |b: f64| b.max(v)));
+        if ev.feasible && best.as_ref().is_none_or(|b| ev.breakdown.objective > b.0) {
+            best = Some((ev.breakdown.objective, site));
         }
     }
     best
@@ -198,6 +202,45 @@ proptest! {
                 (Outcome::Infeasible(_), None) => {}
                 (o, best) => prop_assert!(false, "{}: solver {:?} but brute force {:?}", b.word(), o, best),
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// The LP relaxation by column generation (started from the support of a feasible plan)
+    /// has the value of the full LP solved at once, its bound is valid, and its duals give the
+    /// same value by LP duality (Σ rhs·y over the rows plus the columns' positive parts).
+    #[test]
+    fn column_generation_equals_the_full_lp(inst in arb_instance()) {
+        let Some((_, site)) = best_sites(&inst) else { return Ok(()) };
+        let built = model::build(&inst, true, None);
+        let np = inst.parks.len();
+        let seed: Vec<usize> = site
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.and_then(|j| built.x[i * np + usize::from(j)]))
+            .collect();
+        let lp = colgen::lp_relaxation(&built.model, &built.kinds, &seed)
+            .expect("column generation converges from a feasible start");
+        let micro = SolveSettings { backend: Backend::Microlp, ..settings(Backend::Microlp) };
+        let full = lp::solve(&built.model, &micro, true).expect("the LP solves");
+        let tol = 1e-7 * full.objective.abs().max(1.0);
+        prop_assert!((lp.objective - full.objective).abs() <= tol,
+            "column generation {} vs full LP {}", lp.objective, full.objective);
+        prop_assert!(lp.bound >= full.objective - tol, "bound {} below the LP {}", lp.bound, full.objective);
+        prop_assert!(lp.bound <= full.objective + 1e-6 * full.objective.abs().max(1.0),
+            "bound {} above the LP {} (objective {})", lp.bound, full.objective, lp.objective);
+        // The point is feasible for the relaxation.
+        for row in &built.model.rows {
+            let act: f64 = row.coeffs.iter().map(|&(c, a)| a * lp.values[c]).sum();
+            let ok = match row.sense {
+                lp::Sense::Le => act <= row.rhs + 1e-7,
+                lp::Sense::Ge => act >= row.rhs - 1e-7,
+                lp::Sense::Eq => (act - row.rhs).abs() <= 1e-7,
+            };
+            prop_assert!(ok, "row {} violated: {} vs {}", row.name, act, row.rhs);
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Integration tests of symbiont-study: determinism, the run folder, custom modes.
+//! Integration tests of symbiont-study: determinism, the run folder, custom modes, the
+//! one-lever-at-a-time sensitivity.
 
 mod determinism;
 mod rundir;
+mod sensitivity;

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Fuzz the server's API with schemathesis against its own OpenAPI document (/api/openapi.json):
+# start `symbiont serve` on a fresh SQLite folder, sign in as admin with the bootstrap token,
+# and run schemathesis with that token, checking at least that no answer is a server error (5xx).
+# Usage: bench/serve_fuzz.sh [MAX_EXAMPLES] [EXTRA SCHEMATHESIS ARGS...]
+# Needs bench/.venv with schemathesis (bench/setup-venv.sh) and python3.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+examples="${1:-50}"
+shift || true
+st="$here/.venv/bin/schemathesis"
+[ -x "$st" ] || { echo "no $st: run bench/setup-venv.sh first" >&2; exit 2; }
+target="${CARGO_TARGET_DIR:-$root/target}"
+# SYMBIONT_BIN: an already built binary (skips the build).
+bin="${SYMBIONT_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release -p symbiont-cli --manifest-path "$root/Cargo.toml" >&2
+  bin="$target/release/symbiont"
+fi
+data="$(mktemp -d)"
+out="$data/stdout"
+# A generous write limit: the fuzzer writes fast, and 429 is not what is under test.
+"$bin" serve --data-dir "$data" --bind 127.0.0.1:0 --workers 1 --write-rate 100000 --write-burst 100000 >"$out" 2>"$data/stderr" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 100); do grep -q '^listening on' "$out" && break; sleep 0.1; done
+base="$(sed -n 's/^listening on //p' "$out")"
+token="$(sed -n 's/^bootstrap token (one time; creates the first admin): //p' "$out")"
+admin="$(python3 "$here/serve_decide.py" setup "$base" "$token")"
+echo "server at $base; fuzzing with up to $examples examples per operation" >&2
+# Left out: logout (it would revoke the token the run uses) and the event stream (it stays
+# open until a job ends, which is its purpose, not a hang).
+set +e
+"$st" run "$base/api/openapi.json" \
+  --header "Authorization: Bearer $admin" \
+  --checks not_a_server_error \
+  --max-examples "$examples" \
+  --exclude-path /api/auth/logout \
+  --exclude-path '/api/jobs/{id}/events' \
+  --request-timeout 20 \
+  --workers 2 \
+  --suppress-health-check all \
+  "$@"
+rc=$?
+set -e
+n500="$(grep -c "internal error" "$data/stderr" || true)"
+echo "server log: $n500 internal errors (500) logged" >&2
+if [ "$n500" != "0" ]; then
+  grep -m5 "internal error" "$data/stderr" >&2 || true
+fi
+exit $rc

@@ -1,0 +1,283 @@
+//! The LP relaxation of the planning MIP by column generation, for the pure-Rust backend.
+//!
+//! The relaxation has one column per (enterprise, park) pair (12,006 in the default scenario)
+//! but only about a hundred rows that couple enterprises (park capacities, factors,
+//! suppliers, guidance, chain links); every other row says that an enterprise takes one park
+//! at most. At the optimum only a few hundred pairs matter. So the LP is solved over a small
+//! set S of pairs (the restricted master) and grown by pricing: a pair whose reduced cost
+//! under the master's duals is positive joins S. microlp gives no duals, so the master's
+//! **dual** is solved explicitly; adding a pair to S adds one row to that dual, which microlp
+//! re-optimises from the previous basis (dual simplex).
+//!
+//! At every round the duals y also give a valid upper bound on the whole LP, hence on the MIP
+//! (the Lagrangian bound with the coupling rows dualised and the one-park rows kept). When no
+//! pair prices out, that bound equals the master's value: the LP is solved exactly, and the
+//! duals are the LP's own. The primal point comes from one last solve of the master.
+//!
+//! Everything here is exact: no pair is dropped for good, the stopping rule is the LP's
+//! optimality condition (no positive reduced cost), and a structure that does not fit (an
+//! integer column with an upper bound below its one-park row) makes the caller fall back to
+//! the full LP.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+
+use crate::lp::{LinearModel, Sense};
+use crate::model::RowKind;
+
+/// The LP relaxation of a model.
+#[derive(Debug, Clone)]
+pub struct LpRelaxation {
+    /// Value of every column of the full model (columns never generated sit at their lower
+    /// bound).
+    pub values: Vec<f64>,
+    /// The LP optimum (model units).
+    pub objective: f64,
+    /// Row duals of the full model, ≥ 0 in the row's own sense (the gain of loosening it by
+    /// one unit); free rows (equalities) keep their sign.
+    pub duals: Vec<f64>,
+    /// The best upper bound met on the way (equal to `objective` up to round-off when the
+    /// pricing converged).
+    pub bound: f64,
+    /// Integer columns in the final master, and pricing rounds.
+    pub generated: usize,
+    pub rounds: usize,
+}
+
+/// Pairs added per pricing round, at most one per enterprise.
+const PER_ROUND: usize = 150;
+const MAX_ROUNDS: usize = 200;
+
+/// Solve the LP relaxation of `m` by column generation. `seed` lists integer columns to start
+/// the master with; it must contain a feasible point's support (e.g. a greedy plan), or the
+/// master may be infeasible (then `None`). `None` also when the model does not have the
+/// one-park structure or microlp fails: the caller then solves the full LP.
+pub fn lp_relaxation(m: &LinearModel, kinds: &[RowKind], seed: &[usize]) -> Option<LpRelaxation> {
+    let n = m.vars.len();
+    let nr = m.rows.len();
+    // Shift lower bounds to zero: x = lb + x'.
+    let lb: Vec<f64> = m.vars.iter().map(|v| v.lb).collect();
+    if lb.iter().any(|l| !l.is_finite()) {
+        return None;
+    }
+    let ub: Vec<f64> = m.vars.iter().map(|v| v.ub - v.lb).collect();
+    let mut rhs: Vec<f64> = m.rows.iter().map(|r| r.rhs).collect();
+    for (r, row) in m.rows.iter().enumerate() {
+        for &(c, a) in &row.coeffs {
+            rhs[r] -= a * lb[c];
+        }
+    }
+    let constant: f64 = m.vars.iter().zip(&lb).map(|(v, l)| v.obj * l).sum();
+    // Groups: one-park rows, and integer columns outside any such row (own group, rhs = ub).
+    let mut group_of = vec![usize::MAX; n];
+    let mut group_rhs: Vec<f64> = Vec::new();
+    let mut group_row: Vec<Option<usize>> = Vec::new();
+    let mut coupling = Vec::new();
+    for (r, row) in m.rows.iter().enumerate() {
+        let gub = matches!(kinds.get(r), Some(RowKind::Assign { .. }))
+            && row.sense == Sense::Le
+            && row.coeffs.iter().all(|&(_, a)| a == 1.0);
+        if gub {
+            let g = group_rhs.len();
+            for &(c, _) in &row.coeffs {
+                if group_of[c] != usize::MAX {
+                    return None;
+                }
+                group_of[c] = g;
+            }
+            group_rhs.push(rhs[r]);
+            group_row.push(Some(r));
+        } else {
+            coupling.push(r);
+        }
+    }
+    let mut pool = Vec::new();
+    let mut core = Vec::new();
+    for c in 0..n {
+        if ub[c] <= 0.0 {
+            continue; // fixed at its lower bound
+        }
+        if m.vars[c].integer {
+            if group_of[c] == usize::MAX {
+                if !ub[c].is_finite() {
+                    return None;
+                }
+                group_of[c] = group_rhs.len();
+                group_rhs.push(ub[c]);
+                group_row.push(None);
+            } else if ub[c] < group_rhs[group_of[c]] {
+                return None; // the bound is not implied by the one-park row
+            }
+            pool.push(c);
+        } else {
+            core.push(c);
+        }
+    }
+    // Coupling rows in ≤ form (sign −1 for ≥ rows); column-wise view.
+    let sign: Vec<f64> =
+        (0..nr).map(|r| if m.rows[r].sense == Sense::Ge { -1.0 } else { 1.0 }).collect();
+    let mut col: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (k, &r) in coupling.iter().enumerate() {
+        for &(c, a) in &m.rows[r].coeffs {
+            col[c].push((k, sign[r] * a));
+        }
+    }
+    // The master's dual: min Σ b·y + Σ rhs_g·μ_g + Σ ub·z  s.t. per column in S:
+    // Σ a·y + μ_g + z_c ≥ obj_c.
+    let mut dual = Problem::new(OptimizationDirection::Minimize);
+    let y: Vec<microlp::Variable> = coupling
+        .iter()
+        .map(|&r| {
+            let lo = if m.rows[r].sense == Sense::Eq { f64::NEG_INFINITY } else { 0.0 };
+            dual.add_var(sign[r] * rhs[r], (lo, f64::INFINITY))
+        })
+        .collect();
+    let mu: Vec<microlp::Variable> =
+        group_rhs.iter().map(|&b| dual.add_var(b, (0.0, f64::INFINITY))).collect();
+    let mut z = vec![None; n];
+    for &c in &core {
+        if ub[c].is_finite() {
+            z[c] = Some(dual.add_var(ub[c], (0.0, f64::INFINITY)));
+        }
+    }
+    let row_of = |c: usize| -> Vec<(microlp::Variable, f64)> {
+        let mut e: Vec<(microlp::Variable, f64)> = col[c].iter().map(|&(k, a)| (y[k], a)).collect();
+        if group_of[c] != usize::MAX {
+            e.push((mu[group_of[c]], 1.0));
+        }
+        if let Some(zc) = z[c] {
+            e.push((zc, 1.0));
+        }
+        e
+    };
+    let mut in_s = vec![false; n];
+    for &c in &core {
+        in_s[c] = true;
+        dual.add_constraint(row_of(c), ComparisonOp::Ge, m.vars[c].obj);
+    }
+    for &c in seed {
+        if c < n && !in_s[c] && m.vars[c].integer && ub[c] > 0.0 {
+            in_s[c] = true;
+            dual.add_constraint(row_of(c), ComparisonOp::Ge, m.vars[c].obj);
+        }
+    }
+    let mut sol = dual.solve().ok()?.into_solution().ok()?;
+    let ng = group_rhs.len();
+    let mut rc = vec![0.0; n];
+    let mut bound = f64::INFINITY;
+    let mut rounds = 0;
+    let scale = m.vars.iter().map(|v| v.obj.abs()).fold(0.0, f64::max).max(1e-12);
+    let tol = 1e-9 * scale;
+    loop {
+        rounds += 1;
+        let yv: Vec<f64> = y.iter().map(|v| sol.var_value(*v)).collect();
+        let muv: Vec<f64> = mu.iter().map(|v| sol.var_value(*v)).collect();
+        // Reduced costs without the group duals, and the Lagrangian bound at y.
+        let mut l = constant;
+        for (k, &r) in coupling.iter().enumerate() {
+            l += sign[r] * rhs[r] * yv[k];
+        }
+        let mut best = vec![(0.0f64, usize::MAX); ng];
+        for c in 0..n {
+            if ub[c] <= 0.0 {
+                continue;
+            }
+            rc[c] = m.vars[c].obj - col[c].iter().map(|&(k, a)| a * yv[k]).sum::<f64>();
+            let g = group_of[c];
+            if g != usize::MAX {
+                if rc[c] > best[g].0 {
+                    best[g] = (rc[c], c);
+                }
+            } else if rc[c] > tol {
+                // Round-off on a column whose dual row holds must not make the bound infinite.
+                l += rc[c] * ub[c];
+            }
+        }
+        for g in 0..ng {
+            l += group_rhs[g] * best[g].0;
+        }
+        bound = bound.min(l);
+        let value = sol.objective() + constant;
+        // Pairs that price out: best pair of each enterprise with rc − μ > 0.
+        let mut enter: Vec<(f64, usize)> = (0..ng)
+            .filter_map(|g| {
+                let (v, c) = best[g];
+                (c != usize::MAX && !in_s[c] && v - muv[g] > tol).then_some((v - muv[g], c))
+            })
+            .collect();
+        let converged = enter.is_empty() || bound - value <= 1e-9 * value.abs().max(scale);
+        if enter.is_empty() {
+            // No pair prices out: the master's optimum is the full LP's (LP duality), a bound
+            // on the MIP whatever the Lagrangian at these duals says.
+            bound = bound.min(value);
+        }
+        if converged || rounds >= MAX_ROUNDS {
+            if !enter.is_empty() && bound - value > 1e-6 * value.abs().max(scale) {
+                return None; // not converged: let the caller solve the full LP
+            }
+            let mut duals = vec![0.0; nr];
+            for (k, &r) in coupling.iter().enumerate() {
+                duals[r] = yv[k];
+            }
+            for g in 0..ng {
+                if let Some(r) = group_row[g] {
+                    duals[r] = muv[g];
+                }
+            }
+            let values = primal(m, &in_s, &lb)?;
+            let objective = m.objective(&values);
+            let generated = (0..n).filter(|&c| in_s[c] && m.vars[c].integer).count();
+            return Some(LpRelaxation {
+                values,
+                objective,
+                duals,
+                bound: bound.max(objective),
+                generated,
+                rounds,
+            });
+        }
+        enter.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        enter.truncate(PER_ROUND);
+        for (_, c) in enter {
+            in_s[c] = true;
+            sol = sol
+                .add_constraint(row_of(c), ComparisonOp::Ge, m.vars[c].obj)
+                .ok()?
+                .into_solution()
+                .ok()?;
+        }
+    }
+}
+
+/// The master's primal point: the LP over the columns in S (others at their lower bound).
+fn primal(m: &LinearModel, in_s: &[bool], lb: &[f64]) -> Option<Vec<f64>> {
+    let n = m.vars.len();
+    let mut p = Problem::new(OptimizationDirection::Maximize);
+    let mut var = vec![None; n];
+    let mut constant = vec![0.0; m.rows.len()];
+    for c in 0..n {
+        let v = &m.vars[c];
+        if in_s[c] {
+            var[c] = Some(p.add_var(v.obj, (v.lb, v.ub)));
+        }
+    }
+    for (r, row) in m.rows.iter().enumerate() {
+        let mut e = Vec::new();
+        for &(c, a) in &row.coeffs {
+            match var[c] {
+                Some(x) => e.push((x, a)),
+                None => constant[r] += a * lb[c],
+            }
+        }
+        if e.is_empty() {
+            continue;
+        }
+        let op = match row.sense {
+            Sense::Le => ComparisonOp::Le,
+            Sense::Ge => ComparisonOp::Ge,
+            Sense::Eq => ComparisonOp::Eq,
+        };
+        p.add_constraint(e, op, row.rhs - constant[r]);
+    }
+    let sol = p.solve().ok()?.into_solution().ok()?;
+    Some((0..n).map(|c| var[c].map_or(lb[c], |x| sol.var_value(x))).collect())
+}

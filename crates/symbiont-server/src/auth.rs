@@ -1,0 +1,190 @@
+//! Passwords (argon2), opaque session tokens (random, stored as SHA-256 hashes), the caller
+//! extractor, the JSON body extractor with field paths, and the per-token write rate limit.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHash};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use symbiont_store::User;
+
+use crate::AppState;
+use crate::error::{ApiError, FieldError};
+
+/// A new secret token: 32 bytes from the operating system's random source, hex-encoded.
+/// Tokens are secrets, so they come from the OS RNG, not from a seeded simulation stream.
+pub fn new_token() -> Result<String, ApiError> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(ApiError::internal)?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// The hash under which a token is stored.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Hash a password with argon2id (default parameters, random salt).
+pub fn hash_password(pw: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(pw.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+/// Check a password against its stored hash.
+pub fn verify_password(pw: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub token_hash: String,
+}
+
+impl Caller {
+    pub fn is(&self, role: &str) -> bool {
+        self.user.role == role
+    }
+    pub fn require(&self, roles: &[&str], what: &str) -> Result<(), ApiError> {
+        if roles.contains(&self.user.role.as_str()) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(what))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthenticated)?;
+        let th = token_hash(token.trim());
+        let now = crate::now_ms();
+        let user = match st.sessions.get(&th, now) {
+            Some(u) => u,
+            None => {
+                let u =
+                    st.store.session_user(&th, now).await?.ok_or_else(ApiError::unauthenticated)?;
+                st.sessions.put(&th, &u, now);
+                u
+            }
+        };
+        if matches!(parts.method, Method::POST | Method::PUT | Method::DELETE | Method::PATCH)
+            && !st.limiter.allow(&th, now)
+        {
+            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many writes; slow down");
+            e.message = format!(
+                "too many writes with this token (limit {} per second, burst {})",
+                st.config.write_rate_per_s, st.config.write_burst
+            );
+            return Err(e);
+        }
+        Ok(Caller { user, token_hash: th })
+    }
+}
+
+/// A short-lived cache of live sessions (a few seconds), so reads do not hit the database
+/// for the token. Logout removes the entry at once.
+#[derive(Debug, Default)]
+pub struct SessionCache {
+    map: Mutex<HashMap<String, (User, i64)>>,
+}
+
+const SESSION_CACHE_MS: i64 = 5_000;
+
+impl SessionCache {
+    fn get(&self, th: &str, now: i64) -> Option<User> {
+        let m = self.map.lock().ok()?;
+        m.get(th).filter(|(_, at)| now - at < SESSION_CACHE_MS).map(|(u, _)| u.clone())
+    }
+    fn put(&self, th: &str, u: &User, now: i64) {
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() > 10_000 {
+                m.clear();
+            }
+            m.insert(th.to_string(), (u.clone(), now));
+        }
+    }
+    pub fn remove(&self, th: &str) {
+        if let Ok(mut m) = self.map.lock() {
+            m.remove(th);
+        }
+    }
+}
+
+/// A token bucket per token for writes.
+#[derive(Debug)]
+pub struct RateLimiter {
+    rate_per_s: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, i64)>>,
+}
+
+impl RateLimiter {
+    pub fn new(rate_per_s: f64, burst: f64) -> Arc<Self> {
+        Arc::new(RateLimiter { rate_per_s, burst, buckets: Mutex::new(HashMap::new()) })
+    }
+    pub fn allow(&self, key: &str, now: i64) -> bool {
+        let Ok(mut m) = self.buckets.lock() else { return true };
+        let (tokens, at) = m.entry(key.to_string()).or_insert((self.burst, now));
+        let refill = (now - *at).max(0) as f64 / 1000.0 * self.rate_per_s;
+        *tokens = (*tokens + refill).min(self.burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// A JSON body; a malformed one answers 400 with the field path of the first problem.
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, st: &S) -> Result<Self, ApiError> {
+        let ct = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !ct.starts_with("application/json") {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "expected a JSON body (Content-Type: application/json)",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, st).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large")
+            } else {
+                ApiError::validation("", e.body_text())
+            }
+        })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(de) {
+            Ok(v) => Ok(Body(v)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                let msg = e.into_inner().to_string();
+                Err(ApiError::fields(vec![FieldError { path, message: msg }]))
+            }
+        }
+    }
+}

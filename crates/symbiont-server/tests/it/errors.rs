@@ -1,0 +1,81 @@
+//! The error shape: validation with field paths, 500 with a request id and no cause, limits.
+
+use serde_json::json;
+
+use crate::harness::{PARK, cast, each_backend, each_backend_with};
+
+#[test]
+fn validation_errors_name_the_field() {
+    each_backend(|app| {
+        let c = cast(app);
+        let (s, v) = app.post("/api/cases", &c.enterprise, json!({"park_id": PARK, "title": "t", "dossier": {"capital_usd": "lots", "jobs": 1, "sector": "x"}}));
+        assert_eq!(s, 400, "{v}");
+        assert_eq!(v["error"]["code"], "validation");
+        assert_eq!(v["error"]["fields"][0]["path"], "dossier.capital_usd");
+        let (s, v) = app.post("/api/cases", &c.enterprise, json!({"park_id": PARK, "title": "t", "dossier": {"capital_usd": -1.0, "jobs": 1, "sector": "x"}}));
+        assert_eq!(s, 400);
+        assert_eq!(v["error"]["fields"][0]["path"], "dossier.capital_usd");
+        let (s, v) = app.post(
+            "/api/scenarios",
+            &c.analyst,
+            json!({"name": "bad", "source": "[study]\nruns = \"many\"\n"}),
+        );
+        assert_eq!(s, 400);
+        let d = &v["error"]["diagnostics"][0];
+        assert!(
+            d["line"].as_u64().is_some() && d["column"].as_u64().is_some(),
+            "located diagnostics: {v}"
+        );
+        assert!(!v["error"]["request_id"].as_str().unwrap_or("").is_empty());
+    });
+}
+
+#[test]
+fn an_internal_error_answers_500_with_a_request_id_and_no_cause() {
+    each_backend(|app| {
+        let c = cast(app);
+        let (s, rid, text) = app.raw("GET", "/api/debug/fail", Some(&c.admin), None);
+        assert_eq!(s, 500);
+        assert!(
+            !text.contains("4242") && !text.contains("secret"),
+            "the cause is not sent: {text}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(v["error"]["code"], "internal");
+        assert_eq!(v["error"]["request_id"].as_str(), rid.as_deref());
+    });
+}
+
+#[test]
+fn body_limit_pagination_rate_limit_and_logout() {
+    each_backend_with(
+        |cfg| {
+            cfg.body_limit = 4096;
+            cfg.write_rate_per_s = 1.0;
+            cfg.write_burst = 40.0;
+        },
+        |app| {
+            let c = cast(app);
+            let big = "x".repeat(10_000);
+            let (s, v) = app.post("/api/scenarios/validate", &c.analyst, json!({"source": big}));
+            assert_eq!(s, 413, "{v}");
+            assert_eq!(v["error"]["code"], "too_large");
+            let (_, page) = app.get("/api/entities?limit=2&offset=1", &c.analyst);
+            assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
+            assert_eq!(page["limit"], 2);
+            assert!(page["total"].as_i64() > Some(10));
+            let (_, page) = app.get("/api/entities?limit=100000", &c.analyst);
+            assert_eq!(page["limit"], 500, "limits are capped");
+            let statuses: Vec<u16> = (0..60)
+                .map(|_| app.post("/api/scenarios/validate", &c.officer, json!({"source": ""})).0)
+                .collect();
+            assert!(statuses.contains(&429), "writes beyond the burst are limited");
+            let (s, v) = app.post("/api/scenarios/validate", &c.enterprise, json!({"source": ""}));
+            assert_eq!(s, 200, "the limit is per token: {v}");
+            let (s, _) = app.call("POST", "/api/auth/logout", Some(&c.analyst), None);
+            assert_eq!(s, 204);
+            let (s, _) = app.get("/api/me", &c.analyst);
+            assert_eq!(s, 401, "a revoked token is refused");
+        },
+    );
+}
