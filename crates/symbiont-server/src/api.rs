@@ -813,9 +813,14 @@ async fn create_job(State(st): State<AppState>, c: Caller, Body(b): Body<NewJob>
         }
         "fit" => {
             let _: FitParams = params_as(&b.params)?;
-            let params = if b.params.is_null() { Value::Object(Default::default()) } else { b.params.clone() };
+            let params = if b.params.is_null() {
+                Value::Object(Default::default())
+            } else {
+                b.params.clone()
+            };
             if let Err(m) = crate::results::fit_options(&params) {
-                let path = if m.starts_with("params.form") { "params.form" } else { "params.method" };
+                let path =
+                    if m.starts_with("params.form") { "params.form" } else { "params.method" };
                 return Err(ApiError::validation(path, m));
             }
             let s = symbiont_model::parse_scenario(&v.source, "scenario").map_err(|_| {

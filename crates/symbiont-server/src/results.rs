@@ -269,7 +269,11 @@ pub fn fit(s: &Scenario, params: &Value) -> Result<Value, String> {
     let n_params = match opts.form {
         Form::F3 => n * n,
         _ => n + n * n,
-    } + if opts.estimator == Estimator::E2 && opts.initial == InitialValues::Free { n } else { 0 };
+    } + if opts.estimator == Estimator::E2 && opts.initial == InitialValues::Free {
+        n
+    } else {
+        0
+    };
     if series.t.len() * n <= n_params || series.t.len() < 4 {
         return Err(format!(
             "{} years × {n} series is too few observations for {n_params} parameters",

@@ -112,7 +112,8 @@ fn a_simulate_job_runs_and_a_queued_job_can_be_cancelled() {
 fn run_job(app: &crate::harness::App, token: &str, body: serde_json::Value) -> serde_json::Value {
     let (s, j) = app.post("/api/jobs", token, body);
     assert_eq!(s, 200, "{j}");
-    let (_, _, events) = app.raw("GET", &format!("/api/jobs/{}/events", j["id"]), Some(token), None);
+    let (_, _, events) =
+        app.raw("GET", &format!("/api/jobs/{}/events", j["id"]), Some(token), None);
     let (_, done) = app.get(&format!("/api/jobs/{}", j["id"]), token);
     assert_eq!(done["state"], "succeeded", "{done} {events}");
     let (s, r) = app.get(&format!("/api/jobs/{}/result", j["id"]), token);
@@ -125,7 +126,11 @@ fn job_results_have_the_shapes_of_the_api_docs() {
     each_backend(|app| {
         let c = cast(app);
         // simulate: network nodes with kind and side, and the network's structure class.
-        let r = run_job(app, &c.analyst, json!({"kind": "simulate", "scenario_id": "default", "params": {"runs": 2, "periods": 4, "modes": ["network"]}}));
+        let r = run_job(
+            app,
+            &c.analyst,
+            json!({"kind": "simulate", "scenario_id": "default", "params": {"runs": 2, "periods": 4, "modes": ["network"]}}),
+        );
         let net = &r["network"];
         assert_eq!(net["mode"], "network", "{net}");
         let nodes = net["nodes"].as_array().expect("nodes");
@@ -134,22 +139,35 @@ fn job_results_have_the_shapes_of_the_api_docs() {
             assert!(n["kind"].as_str().is_some_and(|k| !k.is_empty()), "{n}");
             assert!(["home", "host", ""].contains(&n["side"].as_str().unwrap_or("?")), "{n}");
         }
-        assert!(nodes.iter().any(|n| n["side"] == "home") && nodes.iter().any(|n| n["side"] == "host"), "{net}");
+        assert!(
+            nodes.iter().any(|n| n["side"] == "home") && nodes.iter().any(|n| n["side"] == "host"),
+            "{net}"
+        );
         assert!(net["edges"].as_array().is_some_and(|e| !e.is_empty()), "{net}");
-        assert!(["one-way street", "hub", "network"].iter().any(|k| net["class"].as_str().is_some_and(|c| c.contains(k))), "{net}");
+        assert!(
+            ["one-way street", "hub", "network"]
+                .iter()
+                .any(|k| net["class"].as_str().is_some_and(|c| c.contains(k))),
+            "{net}"
+        );
 
         // plan: backend, status, objective, gap, parks with sector counts, bottlenecks.
-        let r = run_job(app, &c.analyst, json!({"kind": "plan", "scenario_id": "default", "params": {"gap": 0.05}}));
+        let r = run_job(
+            app,
+            &c.analyst,
+            json!({"kind": "plan", "scenario_id": "default", "params": {"gap": 0.05}}),
+        );
         assert!(["microlp", "highs"].contains(&r["backend"].as_str().unwrap_or("")), "{r}");
         assert!(r["status"].is_string() && r["objective"].is_f64() && r["gap"].is_f64(), "{r}");
         let parks = r["parks"].as_array().expect("parks");
         assert!(!parks.is_empty(), "{r}");
-        let sectors: Vec<String> = symbiont_model::parse_scenario(symbiont_model::DEFAULT_SCENARIO, "default")
-            .expect("default scenario")
-            .sectors
-            .iter()
-            .map(|s| s.id.clone())
-            .collect();
+        let sectors: Vec<String> =
+            symbiont_model::parse_scenario(symbiont_model::DEFAULT_SCENARIO, "default")
+                .expect("default scenario")
+                .sectors
+                .iter()
+                .map(|s| s.id.clone())
+                .collect();
         let mut placed = 0;
         for p in parks {
             assert!(p["park"].is_string(), "{p}");
@@ -176,7 +194,11 @@ fn job_results_have_the_shapes_of_the_api_docs() {
         let (s, e) = app.post("/api/jobs", &c.analyst, json!({"kind": "fit", "scenario_id": "default", "params": {"units": ["XYZ:NOPE", "LAO:NY.GDP.MKTP.CD"]}}));
         assert_eq!(s, 400, "{e}");
         assert_eq!(e["error"]["fields"][0]["path"], "params.units", "{e}");
-        let (s, e) = app.post("/api/jobs", &c.analyst, json!({"kind": "fit", "scenario_id": "default", "params": {"form": "f9"}}));
+        let (s, e) = app.post(
+            "/api/jobs",
+            &c.analyst,
+            json!({"kind": "fit", "scenario_id": "default", "params": {"form": "f9"}}),
+        );
         assert_eq!(s, 400, "{e}");
         assert_eq!(e["error"]["fields"][0]["path"], "params.form", "{e}");
     });
