@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use symbiont_server::results::{equilibria_json, fit_json, options_line};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
@@ -488,33 +489,6 @@ fn fit_options(a: &FitArgs) -> anyhow::Result<FitOptions> {
     })
 }
 
-fn options_line(o: &FitOptions) -> String {
-    let mut s = format!("estimator {:?}, form {:?}", o.estimator, o.form);
-    match o.estimator {
-        Estimator::E1 => s += &format!(", growth {:?}, timing {:?}", o.growth, o.timing),
-        Estimator::E4 => {
-            s += &format!(
-                ", growth {:?}, timing {:?}, capacity {:?}",
-                o.growth, o.timing, o.capacity
-            )
-        }
-        Estimator::E2 => {
-            s += &format!(
-                ", residuals {:?}, initial values {:?}, rtol {:e}, atol {:e}",
-                o.residual, o.initial, o.tol.rtol, o.tol.atol
-            )
-        }
-    }
-    s += &format!(", zero rule {:?}, symmetry {:?}", o.classify.zero, o.classify.symmetry);
-    if let Some(a) = o.require_significance {
-        s += &format!(", classify only if p ≤ {a}");
-    }
-    if let Some(b) = o.bootstrap {
-        s += &format!(", bootstrap {:?} × {} (seed {})", b.kind, b.draws, b.seed);
-    }
-    s
-}
-
 fn mode_text(m: SymbiosisMode, names: &[String], i: usize, j: usize) -> String {
     symbiont_dynamics::mode_label(m, &names[i], &names[j])
 }
@@ -530,20 +504,6 @@ fn pval(p: f64) -> String {
 
 fn interval(x: Option<(f64, f64)>) -> String {
     x.map_or("–".into(), |(a, b)| format!("[{}, {}]", num(a), num(b)))
-}
-
-fn equilibria_json(e: &Equilibria, names: &[String]) -> Value {
-    json!({
-        "points": e.points.iter().map(|p| json!({
-            "support": p.support.iter().map(|&i| names[i].clone()).collect::<Vec<_>>(),
-            "x": p.x,
-            "feasible": p.feasible,
-            "stability": format!("{:?}", p.stability).to_lowercase(),
-            "type": format!("{:?}", p.kind).to_lowercase(),
-            "eigenvalues": p.eigenvalues.iter().map(|e| [e.0, e.1]).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "not_isolated_supports": e.degenerate.iter().map(|s| s.iter().map(|&i| names[i].clone()).collect::<Vec<_>>()).collect::<Vec<_>>(),
-    })
 }
 
 fn print_equilibria(e: &Equilibria, names: &[String]) {
@@ -583,39 +543,6 @@ fn print_equilibria(e: &Equilibria, names: &[String]) {
             who.join(", ")
         );
     }
-}
-
-fn fit_json(f: &Fit, degrees: &[Value]) -> Value {
-    let names = &f.names;
-    json!({
-        "units": names,
-        "options": options_line(&f.options),
-        "converged": f.converged,
-        "parameters": f.params.iter().map(|p| json!({
-            "form": p.group, "name": p.name, "estimate": p.estimate, "se": p.se, "p": p.p,
-            "ci": p.ci.map(|c| [c.0, c.1]), "bootstrap_ci": p.boot_ci.map(|c| [c.0, c.1]),
-        })).collect::<Vec<_>>(),
-        "effects_are_sigma": f.effects_are_sigma,
-        "modes": f.modes.iter().map(|m| json!({
-            "i": names[m.i], "j": names[m.j],
-            "effect_of_j_on_i": m.e_ij.value, "p_ij": m.e_ij.p,
-            "effect_of_i_on_j": m.e_ji.value, "p_ji": m.e_ji.p,
-            "mode": m.mode.map(|x| x.key()),
-            "label": m.mode.map(|x| mode_text(x, names, m.i, m.j)),
-            "chinese": m.mode.map(|x| x.chinese()),
-            "unclassified": m.unclassified,
-            "probability": m.probability.iter().map(|(x, p)| json!({"mode": x.key(), "label": mode_text(*x, names, m.i, m.j), "share": p})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "equilibria": equilibria_json(&f.equilibria, names),
-        "fit": {
-            "space": f.gof.space, "r2": f.gof.r2, "rmse": f.gof.rmse, "aic": f.gof.aic,
-            "rss": f.gof.rss, "observations": f.gof.n_obs, "parameters": f.gof.n_params,
-        },
-        "bootstrap": {"draws": f.draws, "ok": f.draws_ok},
-        "symbiosis_degree": degrees,
-        "notes": f.notes,
-        "dropped": f.dropped,
-    })
 }
 
 fn run_fit(a: FitArgs) -> anyhow::Result<()> {
