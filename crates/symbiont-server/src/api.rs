@@ -1089,12 +1089,8 @@ async fn create_case(
 }
 
 #[utoipa::path(get, path = "/api/cases", tag = "cases", params(StateQ), responses((status = 200, body = Page<Case>)))]
-async fn list_cases(
-    State(st): State<AppState>,
-    c: Caller,
-    Query(q): Query<StateQ>,
-) -> R<Json<Page<Case>>> {
-    use crate::cache::Scope;
+async fn list_cases(State(st): State<AppState>, c: Caller, Query(q): Query<StateQ>) -> R<Response> {
+    use crate::cache::{PageBytes, Scope};
     let scope = match c.user.role.as_str() {
         "enterprise" => Scope::Entity(c.user.entity_id.clone().unwrap_or_default()),
         "officer" => Scope::Department(c.user.department_id.clone().unwrap_or_default()),
@@ -1103,6 +1099,14 @@ async fn list_cases(
     let (l, o) = page_bounds(q.limit, q.offset);
     let now = crate::now_ms();
     let key = (scope, q.state.clone(), l, o);
+    // The page as sent, until a write or the next due time changes it.
+    let sent = &st.caches.case_page_bytes;
+    if let Some(b) = sent.get(&key)
+        && now <= b.fresh_until
+    {
+        return Ok(json_bytes(b.body.clone()));
+    }
+    let sent_generation = sent.generation();
     let cache = &st.caches.case_pages;
     let page = match cache.get(&key) {
         Some(p) => p,
@@ -1111,16 +1115,19 @@ async fn list_cases(
             let p = std::sync::Arc::new(
                 st.store.list_cases(&key.0.filter(), q.state.as_deref(), l, o, now).await?,
             );
-            cache.put(key, p.clone(), g);
+            cache.put(key.clone(), p.clone(), g);
             p
         }
     };
-    Ok(Json(Page {
-        items: page.items.iter().map(|c| crate::cache::case_at(c, now)).collect(),
-        total: page.total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    let b = PageBytes::new(&page, now).map_err(ApiError::internal)?;
+    let body = b.body.clone();
+    sent.put(key, std::sync::Arc::new(b), sent_generation);
+    Ok(json_bytes(body))
+}
+
+/// A JSON answer from bytes already serialised.
+fn json_bytes(body: axum::body::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[utoipa::path(get, path = "/api/cases/{id}", tag = "cases", responses((status = 200, body = Case)))]

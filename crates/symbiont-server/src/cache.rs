@@ -89,6 +89,31 @@ impl Scope {
 /// Key of a case list: (scope, state, limit, offset).
 pub type CasePageKey = (Scope, Option<String>, i64, i64);
 
+/// A case-list page as sent: its JSON bytes, valid up to a time.
+#[derive(Debug)]
+pub struct PageBytes {
+    pub body: axum::body::Bytes,
+    /// The page is the same at any `now ≤ fresh_until` (ms): the earliest due time of a task
+    /// that waits and is not yet overdue, when its `overdue` flag flips. `i64::MAX` if none.
+    pub fresh_until: i64,
+}
+
+impl PageBytes {
+    /// Serialise `page` as seen at `now` (see [`case_at`]).
+    pub fn new(page: &Page<Case>, now: i64) -> Result<PageBytes, serde_json::Error> {
+        let items: Vec<Case> = page.items.iter().map(|c| case_at(c, now)).collect();
+        let fresh_until = items
+            .iter()
+            .flat_map(|c| &c.tasks)
+            .filter(|t| waits(&t.state) && !t.overdue)
+            .map(|t| t.due_at)
+            .min()
+            .unwrap_or(i64::MAX);
+        let view = Page { items, total: page.total, limit: page.limit, offset: page.offset };
+        Ok(PageBytes { body: serde_json::to_vec(&view)?.into(), fresh_until })
+    }
+}
+
 /// The server's read caches.
 #[derive(Debug, Default)]
 pub struct Caches {
@@ -96,6 +121,8 @@ pub struct Caches {
     pub entity_pages: Cached<EntityPageKey, Page<Entity>>,
     pub case: Cached<i64, Case>,
     pub case_pages: Cached<CasePageKey, Page<Case>>,
+    /// The serialised case-list pages, same keys and generations as `case_pages`.
+    pub case_page_bytes: Cached<CasePageKey, PageBytes>,
 }
 
 impl Caches {
@@ -104,10 +131,13 @@ impl Caches {
         self.entity.invalidate();
         self.entity_pages.invalidate();
     }
-    /// A case or one of its tasks changed.
+    /// A case or one of its tasks changed. The pages are dropped before their bytes: a
+    /// reader that took the bytes' generation before this call and then read an old page
+    /// cannot store bytes built from it.
     pub fn cases_written(&self) {
         self.case.invalidate();
         self.case_pages.invalidate();
+        self.case_page_bytes.invalidate();
     }
 }
 
@@ -116,7 +146,12 @@ impl Caches {
 pub fn case_at(c: &Case, now: i64) -> Case {
     let mut c = c.clone();
     for t in &mut c.tasks {
-        t.overdue = matches!(t.state.as_str(), "pending" | "info_requested") && now > t.due_at;
+        t.overdue = waits(&t.state) && now > t.due_at;
     }
     c
+}
+
+/// A task in this state waits for its department (and may become overdue).
+fn waits(state: &str) -> bool {
+    matches!(state, "pending" | "info_requested")
 }

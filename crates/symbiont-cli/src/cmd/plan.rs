@@ -342,6 +342,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 fn print_plan(inst: &symbiont_plan::Instance, plan: &Plan, seconds: f64, name: &str) {
     let status = match plan.termination {
         symbiont_plan::Termination::Optimal => "optimal".to_string(),
+        symbiont_plan::Termination::GapLimit if !plan.searched => "no branch and bound needed: \
+             the rounded-LP plan is within the requested gap of the LP bound"
+            .to_string(),
         symbiont_plan::Termination::GapLimit => "stopped within the requested gap".to_string(),
         symbiont_plan::Termination::TimeLimit => "time limit reached".to_string(),
         symbiont_plan::Termination::Heuristic => format!(
@@ -352,9 +355,10 @@ fn print_plan(inst: &symbiont_plan::Instance, plan: &Plan, seconds: f64, name: &
         ),
     };
     println!(
-        "Plan for {name}: {} of {} enterprises placed. Solved by {} in {:.3} s: {status}, gap ≤ {:.4}%.",
+        "Plan for {name}: {} of {} enterprises placed. {} {} in {:.3} s: {status}, gap ≤ {:.4}%.",
         plan.placements.len(),
         inst.enterprises.len(),
+        if plan.searched { "Solved by" } else { "Planned with" },
         plan.backend.word(),
         seconds,
         plan.gap * 100.0

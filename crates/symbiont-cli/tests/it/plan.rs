@@ -9,6 +9,7 @@ fn plans_the_small_scenario_and_names_the_backend() {
     let r = symbiont(&["plan", SMALL]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Solved by microlp in"), "{}", r.stdout);
+    assert!(r.stdout.contains("stopped within the requested gap"), "{}", r.stdout);
     // The default gap is 0.1%: the reported bound must be within it.
     let gap: f64 =
         r.stdout.split("gap ≤ ").nth(1).and_then(|t| t.split('%').next()).unwrap().parse().unwrap();
@@ -112,4 +113,17 @@ fn bad_input_gets_clear_messages() {
     let r = symbiont(&["plan", noplots.to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("plots"), "{}", r.stderr);
+}
+
+#[test]
+fn a_start_within_the_gap_of_the_lp_bound_is_returned_without_a_search() {
+    // At a 1% gap the rounded-LP plan of the small scenario (bound 0.57%) is already good
+    // enough: the message must not claim the solver searched.
+    let r = symbiont(&["plan", SMALL, "--gap", "0.01", "--no-bottlenecks"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Planned with microlp in"), "{}", r.stdout);
+    assert!(r.stdout.contains("no branch and bound needed"), "{}", r.stdout);
+    let r = symbiont(&["plan", SMALL, "--gap", "0.01", "--no-bottlenecks", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["outcome"]["searched"], false, "{v}");
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::harness::{DEPT, DEPT_OTHER, cast, each_backend, new_case, task_of};
+use crate::harness::{DEPT, DEPT_OTHER, cast, each_backend, each_backend_with, new_case, task_of};
 
 #[test]
 fn a_case_is_routed_to_every_department_in_parallel_and_follows_the_state_rule() {
@@ -185,4 +185,54 @@ fn officers_see_their_inbox_and_enterprises_their_own_cases() {
             inbox["items"].as_array().expect("items").iter().all(|t| t["department_id"] == DEPT)
         );
     });
+}
+
+/// The case list is served from cached bytes; a task's `overdue` flag must still flip at its
+/// due time, with no write in between to drop the cache.
+#[test]
+fn a_cached_case_list_turns_overdue_at_the_due_time() {
+    // 0.1 s per scenario day: the departments' medians of 10 to 45 days fall due in 1 to 4.5 s.
+    each_backend_with(
+        |cfg| cfg.day_seconds = 0.1,
+        |app| {
+            let c = cast(app);
+            let case = new_case(app, &c.enterprise, "mill");
+            let due: Vec<i64> = case["tasks"]
+                .as_array()
+                .expect("tasks")
+                .iter()
+                .map(|t| t["due_at"].as_i64().expect("due_at"))
+                .collect();
+            let overdue = |v: &serde_json::Value| -> usize {
+                v["items"][0]["tasks"]
+                    .as_array()
+                    .expect("tasks")
+                    .iter()
+                    .filter(|t| t["overdue"] == true)
+                    .count()
+            };
+            let (s, first) = app.get("/api/cases?limit=5", &c.admin);
+            let after = now_ms();
+            assert_eq!(s, 200, "{first}");
+            let ahead = due.iter().filter(|&&d| d >= after).count();
+            assert!(ahead > 0, "a due time is still ahead: {due:?} at {after}");
+            assert!(overdue(&first) <= due.len() - ahead, "{first}");
+            // Past every due time, with no write: every task is overdue.
+            let last = *due.iter().max().expect("a task");
+            std::thread::sleep(std::time::Duration::from_millis(
+                (last - now_ms() + 50).max(0) as u64
+            ));
+            let (_, later) = app.get("/api/cases?limit=5", &c.admin);
+            assert_eq!(overdue(&later), due.len(), "{later}");
+            let (_, one) = app.get(&format!("/api/cases/{}", case["id"]), &c.admin);
+            assert_eq!(later["items"][0], one, "the list and the case agree");
+        },
+    );
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
