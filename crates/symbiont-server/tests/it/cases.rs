@@ -2,6 +2,7 @@
 //! time to decision, and concurrent decisions without lost updates.
 
 use serde_json::json;
+use symbiont_server::now_ms;
 
 use crate::harness::{DEPT, DEPT_OTHER, cast, each_backend, each_backend_with, new_case, task_of};
 
@@ -228,11 +229,4 @@ fn a_cached_case_list_turns_overdue_at_the_due_time() {
             assert_eq!(later["items"][0], one, "the list and the case agree");
         },
     );
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
