@@ -61,6 +61,7 @@ pub fn plan_result(
             json!({
                 "backend": backend,
                 "status": p.termination,
+                "searched": p.searched,
                 "objective": p.objective,
                 "gap": p.gap,
                 "placed": p.placements.len(),
