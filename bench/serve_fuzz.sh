@@ -11,23 +11,8 @@ examples="${1:-50}"
 shift || true
 st="$here/.venv/bin/schemathesis"
 [ -x "$st" ] || { echo "no $st: run bench/setup-venv.sh first" >&2; exit 2; }
-target="${CARGO_TARGET_DIR:-$root/target}"
 # SYMBIONT_BIN: an already built binary (skips the build).
-bin="${SYMBIONT_BIN:-}"
-if [ -z "$bin" ]; then
-  cargo build --release -p symbiont-cli --manifest-path "$root/Cargo.toml" >&2
-  bin="$target/release/symbiont"
-fi
-data="$(mktemp -d)"
-out="$data/stdout"
-# A generous write limit: the fuzzer writes fast, and 429 is not what is under test.
-"$bin" serve --data-dir "$data" --bind 127.0.0.1:0 --workers 1 --write-rate 100000 --write-burst 100000 >"$out" 2>"$data/stderr" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 100); do grep -q '^listening on' "$out" && break; sleep 0.1; done
-base="$(sed -n 's/^listening on //p' "$out")"
-token="$(sed -n 's/^bootstrap token (one time; creates the first admin): //p' "$out")"
-admin="$(python3 "$here/serve_decide.py" setup "$base" "$token")"
+. "$here/serve_start.sh"
 echo "server at $base; fuzzing with up to $examples examples per operation" >&2
 # Left out: logout (it would revoke the token the run uses) and the event stream (it stays
 # open until a job ends, which is its purpose, not a hang).

@@ -10,23 +10,9 @@ root="$(cd "$here/.." && pwd)"
 dur="${1:-10}"
 conns="${2:-64}"
 rounds="${3:-3}"
-target="${CARGO_TARGET_DIR:-$root/target}"
 # SYMBIONT_BIN: an already built binary (skips the build).
-bin="${SYMBIONT_BIN:-}"
-if [ -z "$bin" ]; then
-  cargo build --release -p symbiont-cli --manifest-path "$root/Cargo.toml" >&2
-  bin="$target/release/symbiont"
-fi
-data="$(mktemp -d)"
-out="$data/stdout"
-"$bin" serve --data-dir "$data" --bind 127.0.0.1:0 --workers 1 --write-rate 100000 --write-burst 100000 >"$out" 2>"$data/stderr" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 100); do grep -q '^listening on' "$out" && break; sleep 0.1; done
-base="$(sed -n 's/^listening on //p' "$out")"
-token="$(sed -n 's/^bootstrap token (one time; creates the first admin): //p' "$out")"
+. "$here/serve_start.sh"
 echo "server at $base; $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-admin="$(python3 "$here/serve_decide.py" setup "$base" "$token")"
 # Seed: 200 cases, so that case reads hit a populated table.
 python3 "$here/serve_decide.py" seed "$base" "$admin" 200 >&2
 lua="$data/auth.lua"

@@ -1090,7 +1090,7 @@ async fn create_case(
 
 #[utoipa::path(get, path = "/api/cases", tag = "cases", params(StateQ), responses((status = 200, body = Page<Case>)))]
 async fn list_cases(State(st): State<AppState>, c: Caller, Query(q): Query<StateQ>) -> R<Response> {
-    use crate::cache::{PageBytes, Scope};
+    use crate::cache::{CasePage, Scope};
     let scope = match c.user.role.as_str() {
         "enterprise" => Scope::Entity(c.user.entity_id.clone().unwrap_or_default()),
         "officer" => Scope::Department(c.user.department_id.clone().unwrap_or_default()),
@@ -1099,29 +1099,18 @@ async fn list_cases(State(st): State<AppState>, c: Caller, Query(q): Query<State
     let (l, o) = page_bounds(q.limit, q.offset);
     let now = crate::now_ms();
     let key = (scope, q.state.clone(), l, o);
-    // The page as sent, until a write or the next due time changes it.
-    let sent = &st.caches.case_page_bytes;
-    if let Some(b) = sent.get(&key)
-        && now <= b.fresh_until
-    {
-        return Ok(json_bytes(b.body.clone()));
-    }
-    let sent_generation = sent.generation();
     let cache = &st.caches.case_pages;
+    let g = cache.generation();
+    // The bytes last sent, until a write or the next due time on the page changes them; past
+    // that due time the cached page is sent again as seen now.
     let page = match cache.get(&key) {
-        Some(p) => p,
-        None => {
-            let g = cache.generation();
-            let p = std::sync::Arc::new(
-                st.store.list_cases(&key.0.filter(), q.state.as_deref(), l, o, now).await?,
-            );
-            cache.put(key.clone(), p.clone(), g);
-            p
-        }
+        Some(p) if now <= p.fresh_until => return Ok(json_bytes(p.body.clone())),
+        Some(p) => p.page.clone(),
+        None => st.store.list_cases(&key.0.filter(), q.state.as_deref(), l, o, now).await?,
     };
-    let b = PageBytes::new(&page, now).map_err(ApiError::internal)?;
-    let body = b.body.clone();
-    sent.put(key, std::sync::Arc::new(b), sent_generation);
+    let p = CasePage::new(page, now).map_err(ApiError::internal)?;
+    let body = p.body.clone();
+    cache.put(key, std::sync::Arc::new(p), g);
     Ok(json_bytes(body))
 }
 

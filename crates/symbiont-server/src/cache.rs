@@ -89,18 +89,20 @@ impl Scope {
 /// Key of a case list: (scope, state, limit, offset).
 pub type CasePageKey = (Scope, Option<String>, i64, i64);
 
-/// A case-list page as sent: its JSON bytes, valid up to a time.
+/// A case-list page as loaded, and as last sent: its JSON bytes, valid up to a time.
 #[derive(Debug)]
-pub struct PageBytes {
+pub struct CasePage {
+    pub page: Page<Case>,
     pub body: axum::body::Bytes,
-    /// The page is the same at any `now ≤ fresh_until` (ms): the earliest due time of a task
-    /// that waits and is not yet overdue, when its `overdue` flag flips. `i64::MAX` if none.
+    /// The bytes are the page as seen at any `now ≤ fresh_until` (ms): the earliest due time
+    /// of a task that waits and is not yet overdue, when its `overdue` flag flips.
+    /// `i64::MAX` if none.
     pub fresh_until: i64,
 }
 
-impl PageBytes {
+impl CasePage {
     /// Serialise `page` as seen at `now` (see [`case_at`]).
-    pub fn new(page: &Page<Case>, now: i64) -> Result<PageBytes, serde_json::Error> {
+    pub fn new(page: Page<Case>, now: i64) -> Result<CasePage, serde_json::Error> {
         let items: Vec<Case> = page.items.iter().map(|c| case_at(c, now)).collect();
         let fresh_until = items
             .iter()
@@ -110,7 +112,7 @@ impl PageBytes {
             .min()
             .unwrap_or(i64::MAX);
         let view = Page { items, total: page.total, limit: page.limit, offset: page.offset };
-        Ok(PageBytes { body: serde_json::to_vec(&view)?.into(), fresh_until })
+        Ok(CasePage { body: serde_json::to_vec(&view)?.into(), page, fresh_until })
     }
 }
 
@@ -120,9 +122,7 @@ pub struct Caches {
     pub entity: Cached<String, Entity>,
     pub entity_pages: Cached<EntityPageKey, Page<Entity>>,
     pub case: Cached<i64, Case>,
-    pub case_pages: Cached<CasePageKey, Page<Case>>,
-    /// The serialised case-list pages, same keys and generations as `case_pages`.
-    pub case_page_bytes: Cached<CasePageKey, PageBytes>,
+    pub case_pages: Cached<CasePageKey, CasePage>,
 }
 
 impl Caches {
@@ -131,13 +131,10 @@ impl Caches {
         self.entity.invalidate();
         self.entity_pages.invalidate();
     }
-    /// A case or one of its tasks changed. The pages are dropped before their bytes: a
-    /// reader that took the bytes' generation before this call and then read an old page
-    /// cannot store bytes built from it.
+    /// A case or one of its tasks changed.
     pub fn cases_written(&self) {
         self.case.invalidate();
         self.case_pages.invalidate();
-        self.case_page_bytes.invalidate();
     }
 }
 

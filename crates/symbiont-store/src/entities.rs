@@ -33,24 +33,29 @@ fn entity(row: &AnyRow) -> Result<Entity> {
     })
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Bind an entity's fields as $1..$9 (id, kind, name, side, region, sector, chain,
+/// endowments, needs) and `now` as $10: the parameters of both `insert` and `update`.
+fn bind_entity<'q>(q: AnyQuery<'q>, e: &Entity, now: Millis) -> Result<AnyQuery<'q>> {
+    Ok(q.bind(e.id.clone())
+        .bind(e.kind.clone())
+        .bind(e.name.clone())
+        .bind(e.side.clone())
+        .bind(e.region.clone())
+        .bind(e.sector.clone())
+        .bind(e.chain.clone())
+        .bind(serde_json::to_string(&e.endowments)?)
+        .bind(serde_json::to_string(&e.needs)?)
+        .bind(now))
+}
+
 async fn insert(conn: &mut AnyConnection, e: &Entity, now: Millis) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO entities (id, kind, name, side, region, sector, chain, endowments, needs, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-    )
-    .bind(e.id.clone())
-    .bind(e.kind.clone())
-    .bind(e.name.clone())
-    .bind(e.side.clone())
-    .bind(e.region.clone())
-    .bind(e.sector.clone())
-    .bind(e.chain.clone())
-    .bind(serde_json::to_string(&e.endowments)?)
-    .bind(serde_json::to_string(&e.needs)?)
-    .bind(now)
-    .execute(&mut *conn)
-    .await
-    .map_err(|err| {
+    );
+    bind_entity(q, e, now)?.execute(&mut *conn).await.map_err(|err| {
         if is_unique_violation(&err) {
             StoreError::Conflict(format!("an entity with id \"{}\" exists", e.id))
         } else {
@@ -61,23 +66,11 @@ async fn insert(conn: &mut AnyConnection, e: &Entity, now: Millis) -> Result<()>
 }
 
 async fn update(conn: &mut AnyConnection, e: &Entity, now: Millis) -> Result<u64> {
-    Ok(sqlx::query(
+    let q = sqlx::query(
         "UPDATE entities SET kind = $2, name = $3, side = $4, region = $5, sector = $6, \
          chain = $7, endowments = $8, needs = $9, updated_at = $10 WHERE id = $1",
-    )
-    .bind(e.id.clone())
-    .bind(e.kind.clone())
-    .bind(e.name.clone())
-    .bind(e.side.clone())
-    .bind(e.region.clone())
-    .bind(e.sector.clone())
-    .bind(e.chain.clone())
-    .bind(serde_json::to_string(&e.endowments)?)
-    .bind(serde_json::to_string(&e.needs)?)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected())
+    );
+    Ok(bind_entity(q, e, now)?.execute(&mut *conn).await?.rows_affected())
 }
 
 impl Store {
