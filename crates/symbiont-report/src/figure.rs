@@ -197,6 +197,42 @@ pub struct HistFigure {
     pub panels: Vec<HistPanel>,
 }
 
+/// One point of a scatter chart: coloured by its group, ringed when marked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScatterPoint {
+    pub x: f64,
+    pub y: f64,
+    pub group: usize,
+    pub marked: bool,
+}
+
+/// Points on two axes in 0..1 (a PRIM peeling trajectory: coverage against density, coloured
+/// by the number of restricted inputs, the chosen box ringed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScatterFigure {
+    pub x_label: String,
+    pub y_label: String,
+    /// What the groups count (legend: "N <group_label>").
+    pub group_label: String,
+    pub points: Vec<ScatterPoint>,
+}
+
+/// One row of a ranges chart: an interval `low..high` within 0..1, with a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeRow {
+    pub label: String,
+    pub low: f64,
+    pub high: f64,
+    pub text: String,
+}
+
+/// Intervals on a common 0..1 axis (a box's limits on each input's range).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangesFigure {
+    pub x_label: String,
+    pub rows: Vec<RangeRow>,
+}
+
 /// The data of a chart.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Figure {
@@ -207,6 +243,8 @@ pub enum Figure {
     Network(NetworkFigure),
     Phase(PhaseFigure),
     Hist(HistFigure),
+    Scatter(ScatterFigure),
+    Ranges(RangesFigure),
 }
 
 /// A chart: a stable id (file names), a title with units, and its figure.
@@ -239,6 +277,7 @@ impl Chart {
                 (WIDTH, (140 + 56 * per_col.unwrap_or(1) as u32).max(HEIGHT))
             }
             Figure::Hist(_) => (WIDTH, 320),
+            Figure::Ranges(r) => (WIDTH, 120 + 34 * r.rows.len().max(1) as u32),
             _ => (WIDTH, HEIGHT),
         }
     }
@@ -261,6 +300,8 @@ impl Chart {
                 f.field.is_empty() && f.trajectories.is_empty() && f.equilibria.is_empty()
             }
             Figure::Hist(f) => !f.panels.iter().any(|p| p.draws.iter().any(|v| v.is_finite())),
+            Figure::Scatter(f) => !f.points.iter().any(|p| finite(p.x) && finite(p.y)),
+            Figure::Ranges(f) => f.rows.is_empty(),
         }
     }
 
@@ -310,6 +351,8 @@ impl Chart {
             Figure::Network(f) => draw_network(root, &self.title, f, s),
             Figure::Phase(f) => draw_phase(root, &self.title, f, s),
             Figure::Hist(f) => draw_hist(root, &self.title, f, s),
+            Figure::Scatter(f) => draw_scatter(root, &self.title, f, s),
+            Figure::Ranges(f) => draw_ranges(root, &self.title, f, s),
         }
     }
 
@@ -441,6 +484,23 @@ impl Chart {
                         String::new(),
                         q.stable.to_string(),
                     ]);
+                }
+            }
+            Figure::Scatter(f) => {
+                rec(vec![
+                    f.x_label.clone(),
+                    f.y_label.clone(),
+                    f.group_label.clone(),
+                    "marked".into(),
+                ]);
+                for p in &f.points {
+                    rec(vec![n(p.x), n(p.y), p.group.to_string(), p.marked.to_string()]);
+                }
+            }
+            Figure::Ranges(f) => {
+                rec(["label", "low", "high", "text"].map(String::from).to_vec());
+                for r in &f.rows {
+                    rec(vec![r.label.clone(), n(r.low), n(r.high), r.text.clone()]);
                 }
             }
             Figure::Hist(f) => {
@@ -1211,6 +1271,126 @@ fn draw_hist<DB: DrawingBackend>(
             ));
         }
         chart.draw_series(marks).map_err(e)?;
+    }
+    Ok(())
+}
+
+fn draw_scatter<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    f: &ScatterFigure,
+    s: Style,
+) -> Res<()> {
+    let mut groups: Vec<usize> = f.points.iter().map(|p| p.group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let mut legend: Vec<_> = groups
+        .iter()
+        .map(|&g| (format!("{g} {}", f.group_label), palette::series(g), Mark::Dot))
+        .collect();
+    if f.points.iter().any(|p| p.marked) {
+        legend.push(("chosen".to_string(), palette::BLACK, Mark::Hollow));
+    }
+    let body = header(root, title, "", &legend, s)?;
+    let mut chart = ChartBuilder::on(&body)
+        .margin(s.u(8.0))
+        .margin_right(s.u(24.0))
+        .x_label_area_size(s.u(44.0))
+        .y_label_area_size(s.u(60.0))
+        .build_cartesian_2d(0.0..1.02, 0.0..1.02)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc(f.x_label.as_str())
+        .y_desc(f.y_label.as_str())
+        .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .label_style(s.font(11.0))
+        .axis_desc_style(s.font(12.0))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(palette::GREY.mix(0.45))
+        .axis_style(axis_color())
+        .draw()
+        .map_err(e)?;
+    let pts: Vec<&ScatterPoint> =
+        f.points.iter().filter(|p| p.x.is_finite() && p.y.is_finite()).collect();
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|p| Circle::new((p.x, p.y), s.u(4.0), palette::series(p.group).filled())),
+        )
+        .map_err(e)?;
+    chart
+        .draw_series(
+            pts.iter()
+                .filter(|p| p.marked)
+                .map(|p| Circle::new((p.x, p.y), s.u(9.0), palette::BLACK.stroke_width(s.u(2.0)))),
+        )
+        .map_err(e)?;
+    Ok(())
+}
+
+fn draw_ranges<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    f: &RangesFigure,
+    s: Style,
+) -> Res<()> {
+    let legend = vec![
+        ("range in the sweep".to_string(), palette::GREY, Mark::Line),
+        ("the box".to_string(), palette::BLUE, Mark::Box),
+    ];
+    let body = header(root, title, "", &legend, s)?;
+    let m = f.rows.len().max(1);
+    let label_font = s.font(11.0);
+    let mut label_w = 0;
+    for r in &f.rows {
+        label_w = label_w.max(body.estimate_text_size(&r.label, &label_font).map_err(e)?.0);
+    }
+    let (w, _) = body.dim_in_pixel();
+    let label_w = (label_w + s.u(14.0)).min(w * 40 / 100);
+    let mut chart = ChartBuilder::on(&body)
+        .margin(s.u(8.0))
+        .margin_right(s.u(24.0))
+        .x_label_area_size(s.u(40.0))
+        .y_label_area_size(label_w)
+        .build_cartesian_2d(-0.02..1.02, -0.5..(m as f64 - 0.5))
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(f.x_label.as_str())
+        .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .y_label_formatter(&|_| String::new())
+        .label_style(s.font(11.0))
+        .axis_desc_style(s.font(12.0))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(palette::GREY.mix(0.45))
+        .axis_style(axis_color())
+        .draw()
+        .map_err(e)?;
+    for (i, r) in f.rows.iter().enumerate() {
+        let y = (m - 1 - i) as f64;
+        let at = chart.backend_coord(&(-0.02, y));
+        let t = label_font.clone().pos(Pos::new(HPos::Right, VPos::Center));
+        root.draw(&Text::new(r.label.clone(), (at.0 - s.px(8.0), at.1), t)).map_err(e)?;
+        chart
+            .draw_series([PathElement::new(
+                vec![(0.0, y), (1.0, y)],
+                palette::GREY.stroke_width(s.u(3.0)),
+            )])
+            .map_err(e)?;
+        if r.low.is_finite() && r.high.is_finite() {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(r.low.clamp(0.0, 1.0), y - 0.25), (r.high.clamp(0.0, 1.0), y + 0.25)],
+                    palette::BLUE.filled(),
+                )))
+                .map_err(e)?;
+        }
+        let tp = chart.backend_coord(&(0.5, y + 0.3));
+        let t = s.font(10.5).pos(Pos::new(HPos::Center, VPos::Bottom));
+        root.draw(&Text::new(r.text.clone(), tp, t)).map_err(e)?;
     }
     Ok(())
 }

@@ -35,6 +35,10 @@
 //! assert!(chart.csv().starts_with("series,year,host jobs (jobs)"));
 //! ```
 //!
+//! [`sweep`] reads a sweep folder's scenario discovery and robustness parts and builds their
+//! page (trajectory, box limits, feature scores, regret), written by `symbiont sweep discover`
+//! and `symbiont sweep robust`.
+//!
 //! Reading files lives here (a run folder is the report's input); the engines stay pure.
 
 pub mod build;
@@ -45,6 +49,7 @@ pub mod network;
 pub mod palette;
 pub mod parts;
 pub mod rundir;
+pub mod sweep;
 
 pub use build::{Report, ReportOptions, Section, build};
 pub use error::ReportError;

@@ -12,6 +12,11 @@
 //! - [`store::SweepDir`] streams finished chunks of points to Parquet part files (atomic
 //!   renames), resumes by listing complete parts, and merges them in point order. [`Shard`]
 //!   picks a deterministic slice of the chunks, so shards merge to the one-machine tables.
+//! - [`discover`] and [`robust`] answer the decision questions over a merged sweep (a
+//!   typed request in, tables and a report part out): under which conditions a
+//!   [`condition::Condition`] on the outcomes holds (PRIM, CART and feature scores of
+//!   `symbiont-discover`), and which mode is robust across the design points (regret,
+//!   satisficing, signal-to-noise). [`outcomes`] reads the folder for both.
 //! - [`sensitivity`] computes Sobol first-order and total indices with bootstrap intervals
 //!   and Morris `mu*`, `mu` and `sigma` for any output.
 //!
@@ -43,14 +48,19 @@
 //! assert_eq!(scenario.environment.host_openness, values[0]);
 //! ```
 
+pub mod condition;
 pub mod design;
+pub mod discover;
 pub mod dist;
+pub mod outcomes;
 pub mod path;
 pub mod plan;
+pub mod robust;
 pub mod sensitivity;
 pub mod sobol;
 pub mod spec;
 pub mod store;
+pub mod tables;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -70,6 +80,10 @@ pub enum SweepError {
     Io { path: PathBuf, message: String },
     #[error("{message}")]
     Folder { message: String },
+    #[error("--where \"{text}\": column {column}: {message}")]
+    Condition { text: String, column: usize, message: String },
+    #[error("{field}: {message}")]
+    Request { field: String, message: String },
     #[error(
         "{chunks} chunk(s) of points are not done yet (points {ranges}); run the missing shards, or rerun `symbiont sweep run` to complete them"
     )]

@@ -1,5 +1,5 @@
-//! `symbiont sweep run|merge|analyze|check`: parameter sweeps, sharded scale-out and
-//! sensitivity analysis. Files, threads, the progress bar and the clock live here; designs,
+//! `symbiont sweep run|merge|analyze|check|discover|robust`: parameter sweeps, sharded
+//! scale-out, sensitivity analysis, scenario discovery and robustness. Files, threads, the progress bar and the clock live here; designs,
 //! execution and indices live in `symbiont-sweep`.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use symbiont_report::figure::{HBar, HBarsFigure};
 use symbiont_report::{Chart, Figure};
 use symbiont_sweep::design::DesignKind;
+use symbiont_sweep::discover::{DiscoverRequest, PrimParams};
 use symbiont_sweep::plan::Plan;
+use symbiont_sweep::robust::{Direction, OutcomeSpec, RobustRequest};
 use symbiont_sweep::sensitivity::{Bootstrap, morris_indices, sobol_indices};
 use symbiont_sweep::spec::{ScenarioRef, SweepSpec};
 use symbiont_sweep::store::{SweepDir, read_points};
@@ -24,6 +26,8 @@ Examples:
   symbiont sweep run sweeps/network-vs-alone.toml --out sweep-out --shard 2/8   # one slice
   symbiont sweep merge sweep-out                 # after every shard finished
   symbiont sweep analyze sweep-out --output entered@network-fight_alone
+  symbiont sweep discover sweep-out --where \"network.operating < max_other(network.operating)\"
+  symbiont sweep robust sweep-out --outcome operating --outcome host_jobs --threshold operating=250
 
 Rerunning `sweep run` on the same folder completes only the missing points (after a crash or
 kill -9). See docs/sweep.md and the job templates in deploy/.";
@@ -39,6 +43,77 @@ pub enum Command {
     Merge(MergeArgs),
     /// Sobol or Morris sensitivity indices of the outputs of a merged sweep.
     Analyze(AnalyzeArgs),
+    /// Scenario discovery: under which inputs a condition on the outcomes holds (PRIM, CART).
+    Discover(DiscoverArgs),
+    /// Robustness of the modes across the design points: regret, satisficing, signal/noise.
+    Robust(RobustArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiscoverArgs {
+    /// A merged sweep folder.
+    pub out: PathBuf,
+    /// The cases of interest, e.g. "network.operating < max_other(network.operating)" (docs/discovery.md).
+    #[arg(long = "where")]
+    pub condition: String,
+    /// Folder of this analysis under SWEEP_DIR/discovery/.
+    #[arg(long, default_value = "discovery")]
+    pub name: String,
+    /// What the condition means, in words, for the findings.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Explain by these parameters only (default: all).
+    #[arg(long = "input")]
+    pub inputs: Vec<String>,
+    #[arg(long, default_value_t = 0.05)]
+    pub peel_alpha: f64,
+    #[arg(long, default_value_t = 0.05)]
+    pub paste_alpha: f64,
+    /// Smallest box, as a share of the design points.
+    #[arg(long, default_value_t = 0.05)]
+    pub mass_min: f64,
+    /// PRIM boxes to find, each on the points the earlier ones leave.
+    #[arg(long, default_value_t = 1)]
+    pub boxes: usize,
+    /// Choose this step of the first box's trajectory (default: the best significant one).
+    #[arg(long)]
+    pub select: Option<usize>,
+    /// Subsamples for the stability of each restriction (0: none).
+    #[arg(long, default_value_t = 10)]
+    pub resamples: u32,
+    /// Trees of the feature scores (0: none).
+    #[arg(long, default_value_t = 100)]
+    pub trees: usize,
+    /// No CART.
+    #[arg(long)]
+    pub no_cart: bool,
+    /// Seed of resampling and scores (default: the sweep's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RobustArgs {
+    /// A merged sweep folder.
+    pub out: PathBuf,
+    /// An outcome to judge by (repeat), e.g. operating, host_jobs.
+    #[arg(long = "outcome", required = true)]
+    pub outcomes: Vec<String>,
+    /// A satisficing threshold, METRIC=VALUE (at least VALUE; at most when minimised).
+    #[arg(long = "threshold")]
+    pub thresholds: Vec<String>,
+    /// Outcomes where less is better (time_to_operate_days is by default).
+    #[arg(long = "minimize")]
+    pub minimize: Vec<String>,
+    /// Outcomes where more is better (overrides the default).
+    #[arg(long = "maximize")]
+    pub maximize: Vec<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +177,8 @@ pub fn run(c: Command) -> anyhow::Result<()> {
         Command::Run(a) => run_sweep(a),
         Command::Merge(a) => merge(a),
         Command::Analyze(a) => analyze(a),
+        Command::Discover(a) => discover(a),
+        Command::Robust(a) => robust(a),
     }
 }
 
@@ -414,5 +491,142 @@ fn analyze(a: AnalyzeArgs) -> anyhow::Result<()> {
     if a.json {
         print_json(&json)?;
     }
+    Ok(())
+}
+
+/// Write (or refresh) the sweep folder's decision page with every analysis it holds.
+fn decisions_page(dir: &Path) -> anyhow::Result<PathBuf> {
+    let html = dir.join("decisions.html");
+    symbiont_report::sweep::report_sweep_dir(dir, &html, false)
+        .with_context(|| format!("writing {}", html.display()))?;
+    Ok(html)
+}
+
+fn discover(a: DiscoverArgs) -> anyhow::Result<()> {
+    let req = DiscoverRequest {
+        sweep_dir: a.out.clone(),
+        condition: a.condition,
+        name: a.name,
+        label: a.label,
+        inputs: a.inputs,
+        prim: PrimParams {
+            peel_alpha: a.peel_alpha,
+            paste_alpha: a.paste_alpha,
+            mass_min: a.mass_min,
+            ..PrimParams::default()
+        },
+        boxes: a.boxes,
+        select: a.select,
+        resamples: a.resamples,
+        resample_share: 0.5,
+        cart: !a.no_cart,
+        cart_max_depth: None,
+        trees: a.trees,
+        seed: a.seed,
+    };
+    let r = symbiont_sweep::discover::discover(&req)?;
+    let page = decisions_page(&a.out)?;
+    if a.json {
+        return print_json(&r);
+    }
+    println!("{} of {} design points are cases of interest.", r.cases, r.points);
+    for b in &r.boxes {
+        println!("{}", b.statement);
+    }
+    let mut t = table(["step", "coverage", "density", "restricted", ""]);
+    for (i, (c, d, k)) in r.trajectory.iter().enumerate() {
+        let mark = if r.boxes.first().is_some_and(|b| b.step == i) { "<- chosen" } else { "" };
+        t.add_row([
+            i.to_string(),
+            format!("{:.0}%", 100.0 * c),
+            format!("{:.0}%", 100.0 * d),
+            k.to_string(),
+            mark.to_string(),
+        ]);
+    }
+    println!("PRIM trajectory (choose another box with --select STEP):\n{t}");
+    if !r.scores.is_empty() {
+        let top = r.scores.first().map_or(0.0, |s| s.1);
+        let mut t = table(["input", "score", ""]);
+        for (name, s) in &r.scores {
+            t.add_row([name.clone(), num(*s), bar(if top > 0.0 { s / top } else { 0.0 }, 24)]);
+        }
+        println!("feature scores (extra trees):\n{t}");
+    }
+    for l in &r.leaves {
+        println!("CART leaf: {l}");
+    }
+    println!("tables: {}/\npage: {}", r.out_dir.display(), page.display());
+    Ok(())
+}
+
+fn robust(a: RobustArgs) -> anyhow::Result<()> {
+    let mut outcomes = Vec::new();
+    for m in &a.outcomes {
+        let direction = if a.minimize.contains(m) {
+            Some(Direction::Minimize)
+        } else if a.maximize.contains(m) {
+            Some(Direction::Maximize)
+        } else {
+            None
+        };
+        outcomes.push(OutcomeSpec { metric: m.clone(), direction, threshold: None });
+    }
+    for t in &a.thresholds {
+        let (m, v) = t.split_once('=').with_context(|| {
+            format!("--threshold {t}: expected METRIC=VALUE, e.g. operating=250")
+        })?;
+        let v: f64 =
+            v.trim().parse().with_context(|| format!("--threshold {t}: `{v}` is not a number"))?;
+        let o = outcomes.iter_mut().find(|o| o.metric == m.trim()).with_context(|| {
+            format!("--threshold {t}: `{m}` is not one of the --outcome metrics")
+        })?;
+        o.threshold = Some(v);
+    }
+    let r = symbiont_sweep::robust::robust(&RobustRequest { sweep_dir: a.out.clone(), outcomes })?;
+    let page = decisions_page(&a.out)?;
+    if a.json {
+        return print_json(&r);
+    }
+    for o in &r.outcomes {
+        println!(
+            "{} ({}; {} design points)",
+            o.metric,
+            if o.direction == Direction::Maximize { "more is better" } else { "less is better" },
+            r.points
+        );
+        let mut t = table([
+            "mode",
+            "mean",
+            "p10",
+            "p50",
+            "p90",
+            "max regret",
+            "p90 regret",
+            "satisficing",
+            "S/N",
+        ]);
+        for (m, s) in &o.modes {
+            t.add_row([
+                m.clone(),
+                num(s.mean),
+                num(s.p10),
+                num(s.p50),
+                num(s.p90),
+                num(s.max_regret),
+                num(s.p90_regret),
+                s.satisficing.map_or("-".into(), |v| format!("{:.0}%", 100.0 * v)),
+                s.signal_to_noise.map_or("-".into(), num),
+            ]);
+        }
+        println!("{t}");
+    }
+    for (m, v) in &r.satisficing_all {
+        println!("meets every threshold: {m} at {:.0}% of the points", 100.0 * v);
+    }
+    for s in &r.statements {
+        println!("{s}");
+    }
+    println!("tables: {}/\npage: {}", a.out.join("robustness").display(), page.display());
     Ok(())
 }

@@ -204,3 +204,54 @@ fn analyze_prints_sobol_and_morris_tables() {
     );
     let _ = symbiont(&["--version"]);
 }
+
+#[test]
+fn discover_and_robust_write_tables_a_page_and_located_errors() {
+    let dir = fresh_dir("sweep-discover");
+    let spec = write_spec(&dir, "kind = \"lhs\"\nsamples = 16");
+    let r = symbiont_in(&dir, &["sweep", "run", &spec, "--out", "s", "--no-merge", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cond = "network.host_jobs < q50(network.host_jobs)";
+    let r = symbiont_in(&dir, &["sweep", "discover", "s", "--where", cond]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("is not merged (no points.parquet"), "{}", r.stderr);
+    let r = symbiont_in(&dir, &["sweep", "merge", "s"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = symbiont_in(
+        &dir,
+        &["sweep", "discover", "s", "--where", cond, "--name", "jobs", "--trees", "10"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("8 of 16 design points are cases of interest."), "{}", r.stdout);
+    assert!(r.stdout.contains("holds when"), "{}", r.stdout);
+    assert!(dir.join("s/discovery/jobs/trajectory.parquet").is_file());
+    let r = symbiont_in(
+        &dir,
+        &["sweep", "robust", "s", "--outcome", "operating", "--threshold", "operating=1"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Most robust across the outcomes"), "{}", r.stdout);
+    let page = std::fs::read_to_string(dir.join("s/decisions.html")).unwrap();
+    assert!(
+        page.contains("prim-trajectory-jobs") && page.contains("regret-operating"),
+        "the page has both analyses"
+    );
+    let r = symbiont_in(
+        &dir,
+        &["sweep", "discover", "s", "--where", "network.host_jobs < (hub.host_jobs"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("column 35: expected `)`"), "{}", r.stderr);
+    let r = symbiont_in(&dir, &["sweep", "discover", "s", "--where", "netwrk.host_jobs < 1"]);
+    assert!(
+        r.stderr.contains("column 1: unknown mode `netwrk` (did you mean `network`?)"),
+        "{}",
+        r.stderr
+    );
+    let r = symbiont_in(
+        &dir,
+        &["sweep", "robust", "s", "--outcome", "operating", "--threshold", "operating=lots"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("`lots` is not a number"), "{}", r.stderr);
+}

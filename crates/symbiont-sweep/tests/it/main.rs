@@ -2,6 +2,7 @@
 //! the SWEEP.toml checks, and the streamed store (resume, shards, merge).
 
 mod designs;
+mod discover;
 mod indices;
 mod spec;
 mod store;
