@@ -2,6 +2,7 @@
 
 mod conjugate;
 mod determinism;
+mod diagnostics;
 mod lv;
 mod msm;
 mod optim;
