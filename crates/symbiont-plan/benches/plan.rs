@@ -92,7 +92,7 @@ fn benches(c: &mut Criterion) {
     });
     let small = synthetic(60, 3);
     let settings =
-        SolveSettings { backend: Backend::Microlp, time_limit: None, gap: 1e-4, threads: None };
+        SolveSettings { backend: Backend::Microlp, gap: 1e-4, ..SolveSettings::default() };
     c.bench_function("plan 60x3 microlp", |b| b.iter(|| plan(&small, &settings).unwrap()));
 }
 

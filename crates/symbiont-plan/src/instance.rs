@@ -296,9 +296,6 @@ impl Instance {
             .flat_map(|g| &g.departments)
             .map(|d| d.approval_probability)
             .product();
-        let price = |f: Factor| {
-            sc.factors.iter().find(|x| x.factor == f).map(|x| x.price_usd).unwrap_or(0.0)
-        };
         let ec = &opts.economics;
         let mut problems = Vec::new();
         let mut parks = Vec::with_capacity(sc.parks.len());
@@ -379,45 +376,7 @@ impl Instance {
                 jobs,
             });
         }
-        let wage_ratio = |r: usize| {
-            let w = sc.regions[r].costs.wage_usd;
-            if home_r.wage_usd > 0.0 { w / home_r.wage_usd } else { 1.0 }
-        };
-        let mut suppliers = Vec::new();
-        for f in &sc.finance {
-            suppliers.push(Supplier {
-                name: f.id.clone(),
-                kind: FactorKind::Capital,
-                capacity: f.credit_capacity_usd,
-                unit_cost: f.base_rate + price(Factor::Capital) * (1.0 - f.risk_appetite),
-            });
-        }
-        for u in &sc.universities {
-            suppliers.push(Supplier {
-                name: u.id.clone(),
-                kind: FactorKind::Talent,
-                capacity: u.talent_per_period,
-                unit_cost: price(Factor::Talent) * wage_ratio(u.region),
-            });
-        }
-        for r in &sc.research_institutes {
-            // A package that fits host conditions poorly needs more adaptation work.
-            let fit = r.host_fit.max(0.05);
-            suppliers.push(Supplier {
-                name: r.id.clone(),
-                kind: FactorKind::Technology,
-                capacity: r.technology_per_period,
-                unit_cost: price(Factor::Technology) / fit,
-            });
-        }
-        for m in &sc.intermediaries {
-            suppliers.push(Supplier {
-                name: m.id.clone(),
-                kind: FactorKind::Services,
-                capacity: m.capacity_clients,
-                unit_cost: price(Factor::Information) * (1.0 - m.effect.clamp(0.0, 1.0)),
-            });
-        }
+        let suppliers = suppliers_of(sc);
         let sectors: Vec<String> = sc.sectors.iter().map(|s| s.id.clone()).collect();
         let guidance = opts.guidance_for(sc, &mut problems);
         if !problems.is_empty() {
@@ -436,4 +395,54 @@ impl Instance {
         inst.check()?;
         Ok(inst)
     }
+}
+
+/// The suppliers of a scenario, with their unit costs (`docs/planner.md` §1): finance at base
+/// rate plus the capital price times (1 − risk appetite); universities at the talent price
+/// scaled by their region's wage; research institutes at the technology price over host fit;
+/// intermediaries at the information price times (1 − effect).
+fn suppliers_of(sc: &Scenario) -> Vec<Supplier> {
+    let home_r = &sc.regions[sc.home_region()].costs;
+    let price =
+        |f: Factor| sc.factors.iter().find(|x| x.factor == f).map(|x| x.price_usd).unwrap_or(0.0);
+    let wage_ratio = |r: usize| {
+        let w = sc.regions[r].costs.wage_usd;
+        if home_r.wage_usd > 0.0 { w / home_r.wage_usd } else { 1.0 }
+    };
+    let mut suppliers = Vec::new();
+    for f in &sc.finance {
+        suppliers.push(Supplier {
+            name: f.id.clone(),
+            kind: FactorKind::Capital,
+            capacity: f.credit_capacity_usd,
+            unit_cost: f.base_rate + price(Factor::Capital) * (1.0 - f.risk_appetite),
+        });
+    }
+    for u in &sc.universities {
+        suppliers.push(Supplier {
+            name: u.id.clone(),
+            kind: FactorKind::Talent,
+            capacity: u.talent_per_period,
+            unit_cost: price(Factor::Talent) * wage_ratio(u.region),
+        });
+    }
+    for r in &sc.research_institutes {
+        // A package that fits host conditions poorly needs more adaptation work.
+        let fit = r.host_fit.max(0.05);
+        suppliers.push(Supplier {
+            name: r.id.clone(),
+            kind: FactorKind::Technology,
+            capacity: r.technology_per_period,
+            unit_cost: price(Factor::Technology) / fit,
+        });
+    }
+    for m in &sc.intermediaries {
+        suppliers.push(Supplier {
+            name: m.id.clone(),
+            kind: FactorKind::Services,
+            capacity: m.capacity_clients,
+            unit_cost: price(Factor::Information) * (1.0 - m.effect.clamp(0.0, 1.0)),
+        });
+    }
+    suppliers
 }

@@ -52,23 +52,35 @@
 // the planner indexes parallel arrays (needs, capacities, demand per factor) by position.
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
 
+mod bottlenecks;
 pub mod colgen;
 pub mod error;
+mod explain;
+mod heuristic;
 pub mod instance;
 pub mod lp;
 pub mod model;
 pub mod options;
+mod pareto;
 mod plan;
 pub mod reduce;
+mod search;
+mod whatif;
 
+pub use bottlenecks::{Bottlenecks, DualMethod, ShadowPrice, bottlenecks, fixed_lp_value};
 pub use error::{OptionsError, PlanError, PlanInputError};
+pub use explain::{Explanation, Loosening, explain};
 pub use instance::{
     Candidate, FactorKind, Guidance, Instance, ParkCap, SectorMinimum, Supplier, Weights,
 };
-pub use lp::{Backend, LinearModel, SolveSettings, Termination};
-pub use options::{Economics, MinimumSpec, PlanOptions};
-pub use plan::{
-    Bottlenecks, Breakdown, DualMethod, Evaluation, Explanation, Flow, Loosening,
-    MICROLP_MAX_INTEGERS, Outcome, ParetoPoint, ParkSummary, Placement, Plan, Relaxation,
-    ShadowPrice, bottlenecks, evaluate, explain, fixed_lp_value, pareto, plan,
+pub use lp::{
+    Backend, Clock, DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_S, LinearModel, SolveSettings,
+    Termination,
 };
+pub use options::{Economics, MinimumSpec, PlanOptions};
+pub use pareto::{ParetoPoint, pareto};
+pub use plan::{
+    Breakdown, Evaluation, Flow, Limits, Outcome, ParkSummary, Placement, Plan, evaluate,
+};
+pub use search::{MICROLP_MAX_INTEGERS, plan};
+pub use whatif::Relaxation;

@@ -108,6 +108,31 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Check one number of the file and store it, or record where it is wrong and why.
+struct Field<'a> {
+    value: Option<&'a toml::Spanned<f64>>,
+    name: &'static str,
+    range: (f64, f64),
+    expected: &'static str,
+}
+
+impl Field<'_> {
+    fn take(&self, text: &str, file: &str, problems: &mut Vec<String>, slot: &mut f64) {
+        let Some(v) = self.value else { return };
+        let x = *v.get_ref();
+        if x.is_finite() && x >= self.range.0 && x <= self.range.1 {
+            *slot = x;
+        } else {
+            let (line, column) = line_col(text, v.span().start);
+            let (name, expected) = (self.name, self.expected);
+            problems.push(format!("{file}:{line}:{column}: `{name}` is {x}: expected {expected}"));
+        }
+    }
+}
+
+const SHARE: (f64, f64) = (0.0, 1.0);
+const NONNEG: (f64, f64) = (0.0, f64::INFINITY);
+
 impl PlanOptions {
     /// Parse a plan options file. Every problem is reported with file, line and column.
     pub fn from_toml(text: &str, file: &str) -> Result<PlanOptions, OptionsError> {
@@ -119,179 +144,140 @@ impl PlanOptions {
         })?;
         let mut o = PlanOptions::default();
         let mut problems = Vec::new();
-        #[allow(clippy::too_many_arguments)]
-        fn take(
-            text: &str,
-            file: &str,
-            problems: &mut Vec<String>,
-            v: &Option<toml::Spanned<f64>>,
-            name: &str,
-            range: (f64, f64),
-            expected: &str,
-            slot: &mut f64,
-        ) {
-            if let Some(v) = v {
-                let x = *v.get_ref();
-                if x.is_finite() && x >= range.0 && x <= range.1 {
-                    *slot = x;
-                } else {
-                    let (line, column) = line_col(text, v.span().start);
-                    problems.push(format!(
-                        "{file}:{line}:{column}: `{name}` is {x}: expected {expected}"
-                    ));
-                }
-            }
-        }
-        let p = &mut problems;
-        let share = (0.0, 1.0);
-        let nonneg = (0.0, f64::INFINITY);
-        if let Some(w) = &raw.weights {
-            take(
-                text,
-                file,
-                p,
-                &w.home,
-                "weights.home",
-                nonneg,
-                "a weight >= 0",
+        let mut budget = -1.0;
+        let field = |value, name, range, expected| Field { value, name, range, expected };
+        let (w, e, g) = (raw.weights.as_ref(), raw.economics.as_ref(), raw.guidance.as_ref());
+        let ec = &mut o.economics;
+        let fields = [
+            (
+                field(w.and_then(|w| w.home.as_ref()), "weights.home", NONNEG, "a weight >= 0"),
                 &mut o.weights.home,
-            );
-            take(
-                text,
-                file,
-                p,
-                &w.host,
-                "weights.host",
-                nonneg,
-                "a weight >= 0",
+            ),
+            (
+                field(w.and_then(|w| w.host.as_ref()), "weights.host", NONNEG, "a weight >= 0"),
                 &mut o.weights.host,
-            );
-            take(
-                text,
-                file,
-                p,
-                &w.jobs,
-                "weights.jobs",
-                nonneg,
-                "US$ per job >= 0",
+            ),
+            (
+                field(w.and_then(|w| w.jobs.as_ref()), "weights.jobs", NONNEG, "US$ per job >= 0"),
                 &mut o.weights.jobs,
-            );
-        }
-        if let Some(e) = &raw.economics {
-            let ec = &mut o.economics;
-            take(
-                text,
-                file,
-                p,
-                &e.chain_bonus_usd,
-                "economics.chain_bonus_usd",
-                nonneg,
-                "US$ >= 0",
+            ),
+            (
+                field(
+                    e.and_then(|e| e.chain_bonus_usd.as_ref()),
+                    "economics.chain_bonus_usd",
+                    NONNEG,
+                    "US$ >= 0",
+                ),
                 &mut ec.chain_bonus_usd,
-            );
-            take(
-                text,
-                file,
-                p,
-                &e.labour_advantage,
-                "economics.labour_advantage",
-                share,
-                "a share in 0..=1",
+            ),
+            (
+                field(
+                    e.and_then(|e| e.labour_advantage.as_ref()),
+                    "economics.labour_advantage",
+                    SHARE,
+                    "a share in 0..=1",
+                ),
                 &mut ec.labour_advantage,
-            );
-            take(
-                text,
-                file,
-                p,
-                &e.tax_rate,
-                "economics.tax_rate",
-                share,
-                "a share in 0..=1",
+            ),
+            (
+                field(
+                    e.and_then(|e| e.tax_rate.as_ref()),
+                    "economics.tax_rate",
+                    SHARE,
+                    "a share in 0..=1",
+                ),
                 &mut ec.tax_rate,
-            );
-            take(
-                text,
-                file,
-                p,
-                &e.mismatch,
-                "economics.mismatch",
-                share,
-                "a share in 0..=1",
+            ),
+            (
+                field(
+                    e.and_then(|e| e.mismatch.as_ref()),
+                    "economics.mismatch",
+                    SHARE,
+                    "a share in 0..=1",
+                ),
                 &mut ec.mismatch,
-            );
-            take(
-                text,
-                file,
-                p,
-                &e.freight_share,
-                "economics.freight_share",
-                share,
-                "a share in 0..=1",
+            ),
+            (
+                field(
+                    e.and_then(|e| e.freight_share.as_ref()),
+                    "economics.freight_share",
+                    SHARE,
+                    "a share in 0..=1",
+                ),
                 &mut ec.freight_share,
-            );
-        }
-        if let Some(g) = &raw.guidance {
-            take(
-                text,
-                file,
-                p,
-                &g.designated_share,
-                "guidance.designated_share",
-                share,
-                "a share in 0..=1 (60% is 0.6)",
+            ),
+            (
+                field(
+                    g.and_then(|g| g.designated_share.as_ref()),
+                    "guidance.designated_share",
+                    SHARE,
+                    "a share in 0..=1 (60% is 0.6)",
+                ),
                 &mut o.designated_share,
-            );
-            take(
-                text,
-                file,
-                p,
-                &g.target_share,
-                "guidance.target_share",
-                share,
-                "a share in 0..=1",
+            ),
+            (
+                field(
+                    g.and_then(|g| g.target_share.as_ref()),
+                    "guidance.target_share",
+                    SHARE,
+                    "a share in 0..=1",
+                ),
                 &mut o.target_share,
-            );
-            let mut budget = -1.0;
-            take(
-                text,
-                file,
-                p,
-                &g.incentive_budget_usd,
-                "guidance.incentive_budget_usd",
-                nonneg,
-                "US$ >= 0",
+            ),
+            (
+                field(
+                    g.and_then(|g| g.incentive_budget_usd.as_ref()),
+                    "guidance.incentive_budget_usd",
+                    NONNEG,
+                    "US$ >= 0",
+                ),
                 &mut budget,
-            );
-            if budget >= 0.0 {
-                o.incentive_budget_usd = Some(budget);
-            }
-            for m in &g.minimum {
-                let c = *m.count.get_ref();
-                if c < 0 || c > i64::from(u32::MAX) {
-                    let (line, column) = line_col(text, m.count.span().start);
-                    p.push(format!(
-                        "{file}:{line}:{column}: `count` is {c}: expected a whole number >= 0"
-                    ));
-                    continue;
-                }
-                o.minimums.push(MinimumSpec {
-                    park: m.park.get_ref().clone(),
-                    sector: m.sector.get_ref().clone(),
-                    count: c as u32,
-                });
-            }
-            // Ids are checked against the scenario later; remember where they were written.
-            o.locate = g
-                .minimum
-                .iter()
-                .map(|m| {
-                    let (pl, pc) = line_col(text, m.park.span().start);
-                    let (sl, sc) = line_col(text, m.sector.span().start);
-                    (format!("{file}:{pl}:{pc}"), format!("{file}:{sl}:{sc}"))
-                })
-                .collect();
+            ),
+        ];
+        for (f, slot) in fields {
+            f.take(text, file, &mut problems, slot);
+        }
+        if budget >= 0.0 {
+            o.incentive_budget_usd = Some(budget);
+        }
+        if let Some(g) = g {
+            o.take_minimums(text, file, &g.minimum, &mut problems);
         }
         if problems.is_empty() { Ok(o) } else { Err(OptionsError { problems }) }
+    }
+
+    /// The sector targets of the file (`[[guidance.minimum]]`), with where their ids were
+    /// written (they are checked against the scenario later).
+    fn take_minimums(
+        &mut self,
+        text: &str,
+        file: &str,
+        minimum: &[RawMinimum],
+        problems: &mut Vec<String>,
+    ) {
+        for m in minimum {
+            let c = *m.count.get_ref();
+            if c < 0 || c > i64::from(u32::MAX) {
+                let (line, column) = line_col(text, m.count.span().start);
+                problems.push(format!(
+                    "{file}:{line}:{column}: `count` is {c}: expected a whole number >= 0"
+                ));
+                continue;
+            }
+            self.minimums.push(MinimumSpec {
+                park: m.park.get_ref().clone(),
+                sector: m.sector.get_ref().clone(),
+                count: c as u32,
+            });
+        }
+        self.locate = minimum
+            .iter()
+            .map(|m| {
+                let (pl, pc) = line_col(text, m.park.span().start);
+                let (sl, sc) = line_col(text, m.sector.span().start);
+                (format!("{file}:{pl}:{pc}"), format!("{file}:{sl}:{sc}"))
+            })
+            .collect();
     }
 
     /// Resolve the guidance against a scenario's park and sector ids.

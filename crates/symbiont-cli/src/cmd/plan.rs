@@ -34,9 +34,15 @@ pub struct Args {
     /// Solver backend: microlp (pure Rust) or highs (needs a build with `--features highs`).
     #[arg(long, value_parser = ["microlp", "highs"])]
     pub backend: Option<String>,
-    /// Stop after this many seconds and report the best plan and its gap.
-    #[arg(long, value_name = "SECONDS")]
-    pub time_limit: Option<f64>,
+    /// Time limit for the whole command (LP, reductions, search, bottlenecks, what-if and every
+    /// Pareto point share it); at the limit the best plan found so far is reported with its
+    /// proven gap. `inf` for none.
+    #[arg(long, value_name = "SECONDS", default_value_t = symbiont_plan::DEFAULT_TIME_LIMIT_S)]
+    pub time_limit: f64,
+    /// Memory bound of the branch-and-bound tree, MB (it sets the node limit); at the bound
+    /// the best plan found so far is reported with its proven gap.
+    #[arg(long, value_name = "MB", default_value_t = symbiont_plan::DEFAULT_MEMORY_LIMIT_MB)]
+    pub memory_limit: f64,
     /// Relative MIP gap at which to stop (0.01 = 1%; 0 asks for a proof of optimality).
     #[arg(long, default_value_t = 1e-3)]
     pub gap: f64,
@@ -172,6 +178,11 @@ struct WhatIf {
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
+    // The one place this command reads the clock: the time limit covers the whole command
+    // (the planner takes the elapsed time from this clock), and the solve time is reported.
+    #[allow(clippy::disallowed_methods)]
+    let started = std::time::Instant::now();
+    let clock = symbiont_plan::Clock::new(move || started.elapsed().as_secs_f64());
     let scenario = crate::diag::load_scenario(a.scenario.as_deref())?;
     let opts = options(&a)?;
     anyhow::ensure!(
@@ -179,9 +190,16 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "--gap {}: expected a relative gap >= 0",
         a.gap
     );
-    if let Some(t) = a.time_limit {
-        anyhow::ensure!(t.is_finite() && t > 0.0, "--time-limit {t}: expected seconds > 0");
-    }
+    anyhow::ensure!(
+        a.time_limit > 0.0,
+        "--time-limit {}: expected seconds > 0 (or `inf` for no limit)",
+        a.time_limit
+    );
+    anyhow::ensure!(
+        a.memory_limit.is_finite() && a.memory_limit > 0.0,
+        "--memory-limit {}: expected MB > 0",
+        a.memory_limit
+    );
     let backend = match a.backend.as_deref() {
         Some("highs") => Backend::Highs,
         Some(_) => Backend::Microlp,
@@ -194,8 +212,20 @@ pub fn run(a: Args) -> anyhow::Result<()> {
              `--backend microlp`"
         );
     }
-    let settings =
-        SolveSettings { backend, time_limit: a.time_limit, gap: a.gap, threads: a.threads };
+    let settings = SolveSettings {
+        backend,
+        time_limit: Some(a.time_limit),
+        gap: a.gap,
+        threads: a.threads,
+        memory_limit_mb: Some(a.memory_limit),
+        clock: Some(clock.clone()),
+        stage_end: None,
+    };
+    // Every stage gets an equal share of what is left when it starts.
+    let mut stages = 1
+        + usize::from(!a.no_bottlenecks)
+        + usize::from(!a.relax.is_empty())
+        + a.pareto.map_or(0, |n| n.max(2) + 2);
     let population = symbiont_abm::population::generate(&scenario, scenario.study.seed);
     let inst = symbiont_plan::Instance::from_scenario(&scenario, &population, &opts)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -211,21 +241,23 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             built.model.rows.len()
         );
     }
-    // The one place this command reads the clock: to report the solve time.
-    #[allow(clippy::disallowed_methods)]
-    let started = std::time::Instant::now();
-    let outcome = symbiont_plan::plan(&inst, &settings).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let seconds = started.elapsed().as_secs_f64();
+    let solve_start = clock.now();
+    let outcome =
+        symbiont_plan::plan(&inst, &settings.share(stages)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    stages -= 1;
+    let seconds = clock.now() - solve_start;
     let bottlenecks = match (&outcome, a.no_bottlenecks) {
         // Shadow prices of a heuristic plan would price the wrong assignment.
         (Outcome::Planned(p), false) if p.termination == symbiont_plan::Termination::Heuristic => {
             None
         }
         (Outcome::Planned(p), false) => Some(
-            symbiont_plan::bottlenecks(&inst, p, &settings).map_err(|e| anyhow::anyhow!("{e}"))?,
+            symbiont_plan::bottlenecks(&inst, p, &settings.share(stages))
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
         ),
         _ => None,
     };
+    stages -= usize::from(!a.no_bottlenecks);
     let mut what_if = Vec::new();
     if !a.relax.is_empty() {
         let mut relaxed = inst.clone();
@@ -234,7 +266,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 .and_then(|x| x.apply(&mut relaxed))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        let o = symbiont_plan::plan(&relaxed, &settings).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let o = symbiont_plan::plan(&relaxed, &settings.share(stages))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let base = match &outcome {
             Outcome::Planned(p) => Some(p.objective),
             Outcome::Infeasible(_) => None,
@@ -246,6 +279,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         let change = base.zip(objective).map(|(b, x)| x - b);
         what_if.push(WhatIf { relax: a.relax.clone(), objective, change, placed });
     }
+    // What is left goes to the Pareto front, which shares it among its points.
     let pareto = match a.pareto {
         Some(n) => {
             Some(symbiont_plan::pareto(&inst, &settings, n).map_err(|e| anyhow::anyhow!("{e}"))?)
@@ -270,16 +304,38 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let plan = match &outcome {
         Outcome::Planned(p) => p,
         Outcome::Infeasible(ex) => {
-            println!(
-                "No plan meets the guidance and the capacities (solved by {}).",
-                backend.word()
-            );
-            println!("The smallest set of constraints to loosen:");
+            if ex.proven {
+                println!(
+                    "No plan meets the guidance and the capacities (solved by {}).",
+                    backend.word()
+                );
+            } else {
+                println!(
+                    "No plan was found within the limits (time {} s, search tree {} MB), and \
+                     none was proven impossible (solved by {}).",
+                    amount(a.time_limit),
+                    amount(a.memory_limit),
+                    backend.word()
+                );
+            }
+            if ex.minimal {
+                println!("The smallest set of constraints to loosen:");
+            } else {
+                println!(
+                    "Constraints to loosen (a limit stopped the search for the smallest set):"
+                );
+            }
             for s in ex.sentences() {
                 println!("  - {s}");
             }
+            if ex.proven {
+                anyhow::bail!(
+                    "the planning problem is infeasible (see the constraints to loosen above)"
+                );
+            }
             anyhow::bail!(
-                "the planning problem is infeasible (see the constraints to loosen above)"
+                "no plan found within the limits: loosen the constraints above, or give more \
+                 --time-limit / --memory-limit"
             );
         }
     };
@@ -290,7 +346,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     if backend == Backend::Microlp
         && matches!(
             plan.termination,
-            symbiont_plan::Termination::TimeLimit | symbiont_plan::Termination::Heuristic
+            symbiont_plan::Termination::TimeLimit
+                | symbiont_plan::Termination::NodeLimit
+                | symbiont_plan::Termination::Heuristic
         )
     {
         println!(
@@ -330,39 +388,107 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     if let Some(front) = &pareto {
         println!();
         println!("Pareto front, home gain vs host gain (ε-constraint on host gain):");
-        let mut t = table(["ε host ≥ (US$)", "home gain (US$)", "host gain (US$)", "placed"]);
+        let mut t = table([
+            "ε host ≥ (US$)",
+            "home gain (US$)",
+            "host gain (US$)",
+            "placed",
+            "gap ≤",
+            "search",
+        ]);
         for p in front {
-            t.add_row([num(p.epsilon), num(p.home), num(p.host), p.placed.to_string()]);
+            t.add_row([
+                num(p.epsilon),
+                num(p.home),
+                num(p.host),
+                p.placed.to_string(),
+                if p.gap.is_finite() { format!("{:.2}%", p.gap * 100.0) } else { "-".into() },
+                termination_word(p.termination).to_string(),
+            ]);
         }
         println!("{t}");
     }
     Ok(())
 }
 
-fn print_plan(inst: &symbiont_plan::Instance, plan: &Plan, seconds: f64, name: &str) {
-    let status = match plan.termination {
-        symbiont_plan::Termination::Optimal => "optimal".to_string(),
-        symbiont_plan::Termination::GapLimit if !plan.searched => "no branch and bound needed: \
+/// How the search stopped, in words, naming the limit that stopped it.
+fn status_words(plan: &Plan) -> String {
+    use symbiont_plan::Termination;
+    let l = &plan.limits;
+    match plan.termination {
+        Termination::Optimal => "optimal".to_string(),
+        Termination::GapLimit if !plan.searched => "no branch and bound needed: \
              the rounded-LP plan is within the requested gap of the LP bound"
             .to_string(),
-        symbiont_plan::Termination::GapLimit => "stopped within the requested gap".to_string(),
-        symbiont_plan::Termination::TimeLimit => "time limit reached".to_string(),
-        symbiont_plan::Termination::Heuristic => format!(
+        Termination::GapLimit => "stopped within the requested gap".to_string(),
+        Termination::TimeLimit => format!(
+            "stopped by the time limit ({} s){}: the best plan found so far",
+            l.time_limit_s.map_or("none".to_string(), amount),
+            if l.lp_converged { "" } else { " before the LP relaxation was solved" }
+        ),
+        Termination::NodeLimit => format!(
+            "stopped by the memory bound of the search tree ({} MB, {} nodes): the best plan \
+             found so far",
+            amount(l.memory_limit_mb),
+            l.node_limit.map_or_else(|| l.nodes.to_string(), |n| n.to_string())
+        ),
+        Termination::Heuristic => format!(
             "no branch and bound ({} binaries exceed the pure-Rust backend's limit of {}): \
              the better of the greedy and the rounded-LP plan, gap proven by the LP bound",
             plan.integers,
             symbiont_plan::MICROLP_MAX_INTEGERS
         ),
-    };
+    }
+}
+
+/// A short word for how a search stopped (the Pareto table's column).
+fn termination_word(t: symbiont_plan::Termination) -> &'static str {
+    use symbiont_plan::Termination;
+    match t {
+        Termination::Optimal => "optimal",
+        Termination::GapLimit => "within gap",
+        Termination::TimeLimit => "time limit",
+        Termination::NodeLimit => "memory bound",
+        Termination::Heuristic => "no search (size)",
+    }
+}
+
+/// A limit as the user wrote it (30, 0.5, 1024).
+fn amount(x: f64) -> String {
+    format!("{x}")
+}
+
+/// The proven gap in words ("gap ≤ 0.3790%", or that there is no bound yet).
+fn gap_words(gap: f64) -> String {
+    if gap.is_finite() {
+        format!("gap ≤ {:.4}%", gap * 100.0)
+    } else {
+        "gap not proven (the time limit came before any bound)".to_string()
+    }
+}
+
+fn print_plan(inst: &symbiont_plan::Instance, plan: &Plan, seconds: f64, name: &str) {
     println!(
-        "Plan for {name}: {} of {} enterprises placed. {} {} in {:.3} s: {status}, gap ≤ {:.4}%.",
+        "Plan for {name}: {} of {} enterprises placed. {} {} in {:.3} s: {}, {}.",
         plan.placements.len(),
         inst.enterprises.len(),
         if plan.searched { "Solved by" } else { "Planned with" },
         plan.backend.word(),
         seconds,
-        plan.gap * 100.0
+        status_words(plan),
+        gap_words(plan.gap)
     );
+    let l = &plan.limits;
+    println!(
+        "Limits: time {} for the whole command, search tree {} MB{}.",
+        l.time_limit_s.map_or("unlimited".to_string(), |t| format!("{} s", amount(t))),
+        amount(l.memory_limit_mb),
+        l.node_limit
+            .map_or(String::new(), |n| format!(" (node limit {n}, {} nodes solved)", l.nodes))
+    );
+    if let Some(note) = &plan.note {
+        println!("Note: {note}.");
+    }
     println!(
         "Model: {} columns ({} integer), {} rows; {} enterprise-park pairs pruned by the exact rule.",
         plan.columns, plan.integers, plan.rows, plan.pruned
@@ -512,7 +638,7 @@ fn write_report_part(
             notes: bottlenecks.map(|b| b.sentences()).unwrap_or_default(),
         },
         Outcome::Infeasible(ex) => PlanData {
-            status: "infeasible".into(),
+            status: if ex.proven { "infeasible" } else { "no plan found within the limits" }.into(),
             objective: 0.0,
             parks: Vec::new(),
             factors: Vec::new(),

@@ -127,3 +127,152 @@ fn a_start_within_the_gap_of_the_lp_bound_is_returned_without_a_search() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
     assert_eq!(v["outcome"]["searched"], false, "{v}");
 }
+
+// ------------------------------------------------------------------ the default scenario
+//
+// The CLI-only options of `symbiont plan --help` on the default scenario, on each backend of
+// this build (HiGHS when the CLI is built with `--features highs`). Bounds each test relies
+// on: the command's own time limit (`--time-limit 30`, the default, for the whole command) and
+// search-tree bound (`--memory-limit 256`). Time is measured by bench/plan_options.sh, not
+// asserted.
+
+const DEFAULT: &str = "scenarios/overseas-jiangsu-laos.toml";
+
+/// The backends this `symbiont` was built with.
+fn backends() -> Vec<&'static str> {
+    let mut b = vec!["microlp"];
+    if cfg!(feature = "highs") {
+        b.push("highs");
+    }
+    b
+}
+
+/// `symbiont plan ARGS --backend B --gap 0.01 --memory-limit 256`, which must succeed.
+fn plan_ok(backend: &str, args: &[&str]) -> crate::support::Run {
+    let mut all = vec!["plan"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--backend", backend, "--gap", "0.01", "--memory-limit", "256"]);
+    let r = symbiont(&all);
+    assert_eq!(r.code, 0, "{backend} {args:?}: {}\n{}", r.stdout, r.stderr);
+    r
+}
+
+/// The scenario path, `--csv` and `--no-bottlenecks`: one row per placed enterprise, one
+/// column per supplier, and as many rows as the table says are placed.
+#[test]
+fn default_scenario_csv() {
+    for b in backends() {
+        let r = plan_ok(b, &[DEFAULT, "--csv", "--no-bottlenecks"]);
+        let mut lines = r.stdout.lines();
+        let header = lines.next().unwrap();
+        assert!(header.starts_with("enterprise,park,sector,chain,"), "{header}");
+        let rows: Vec<&str> = lines.collect();
+        assert!(!rows.is_empty(), "{b}: someone is placed");
+        let cols = header.split(',').count();
+        assert!(rows.iter().all(|l| l.split(',').count() == cols), "{b}");
+        let table = plan_ok(b, &[DEFAULT, "--no-bottlenecks"]);
+        let placed: usize =
+            table.stdout.split(": ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+        assert_eq!(placed, rows.len(), "{b}");
+    }
+}
+
+/// `--json`: the outcome with its limits, the bottlenecks, and the seconds; the breakdown adds
+/// up and the limits are the ones asked for.
+#[test]
+fn default_scenario_json_has_the_limits() {
+    for b in backends() {
+        let r = plan_ok(b, &["--json", "--time-limit", "25"]);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+        let o = &v["outcome"];
+        assert_eq!(o["outcome"], "planned", "{b}");
+        assert_eq!(o["backend"], b);
+        assert_eq!(o["limits"]["time_limit_s"], 25.0, "{b}");
+        assert_eq!(o["limits"]["memory_limit_mb"], 256.0, "{b}");
+        assert!(o["gap"].as_f64().unwrap() <= 0.01, "{b}: {}", o["gap"]);
+        assert!(v["bottlenecks"]["prices"].as_array().is_some_and(|p| !p.is_empty()), "{b}");
+        assert_eq!(v["bottlenecks"]["complete"], true, "{b}");
+    }
+}
+
+/// `--into`: the report part `plan.json` with the parks, the factor use and the bottlenecks.
+#[test]
+fn default_scenario_into_a_run_folder() {
+    for b in backends() {
+        let dir = fresh_dir(&format!("plan-into-{b}"));
+        plan_ok(b, &["--into", dir.to_str().unwrap()]);
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+        assert_eq!(v["parks"].as_array().unwrap().len(), 6, "{b}");
+        assert!(v["status"].as_str().unwrap().contains(&format!("by {b}")), "{v}");
+        assert!(!v["bottlenecks"].as_array().unwrap().is_empty(), "{b}");
+    }
+}
+
+/// `--mps`: the model of the default scenario, one column line per pair left after the exact
+/// pruning and the objective row, and the size the command prints.
+#[test]
+fn default_scenario_mps() {
+    for b in backends() {
+        let dir = fresh_dir(&format!("plan-mps-{b}"));
+        let mps = dir.join("default.mps");
+        let r = plan_ok(b, &["--mps", mps.to_str().unwrap(), "--no-bottlenecks"]);
+        let text = std::fs::read_to_string(&mps).unwrap();
+        assert!(text.starts_with("NAME overseas-jiangsu-laos\nOBJSENSE\n    MAX\n"), "{b}");
+        assert!(text.trim_end().ends_with("ENDATA"));
+        let cols = text.lines().filter(|l| l.starts_with(" x_") && l.contains(" obj ")).count();
+        assert!(r.stderr.contains(&format!("{cols} integer")), "{b}: {cols}\n{}", r.stderr);
+    }
+}
+
+/// The table names the limits and, when a limit stops the search, says so with the gap: a
+/// time limit of 0.001 s stops the command before the LP is solved, and a plan still comes.
+#[test]
+fn default_scenario_time_limit_is_reported() {
+    for b in backends() {
+        let r = plan_ok(b, &["--no-bottlenecks"]);
+        assert!(
+            r.stdout.contains("Limits: time 30 s for the whole command, search tree 256 MB"),
+            "{}",
+            r.stdout
+        );
+        let r = plan_ok(b, &["--no-bottlenecks", "--time-limit", "0.001"]);
+        assert!(r.stdout.contains("stopped by the time limit (0.001 s)"), "{b}: {}", r.stdout);
+        assert!(r.stdout.contains("the best plan found so far"), "{}", r.stdout);
+    }
+}
+
+/// `plan --help` writes the defaults of the limits.
+#[test]
+fn help_names_the_default_limits() {
+    let r = symbiont(&["plan", "--help"]);
+    assert_eq!(r.code, 0);
+    let one_line = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(one_line.contains("--time-limit <SECONDS>"), "{}", r.stdout);
+    assert!(one_line.contains("[default: 30]"), "{}", r.stdout);
+    assert!(one_line.contains("--memory-limit <MB>"), "{}", r.stdout);
+    assert!(one_line.contains("[default: 1024]"), "{}", r.stdout);
+}
+
+/// The three commands of issue 15, as a user typed them (no limit given): each prints a plan
+/// and its proven gap. Bounds: the default limits (30 s for the whole command, 1,024 MB tree).
+#[test]
+fn issue15_commands_answer() {
+    for b in backends() {
+        for args in [
+            &["--min", "saysettha:electronics=10"][..],
+            &["--designated-share", "0.6"],
+            &["--pareto", "5"],
+        ] {
+            let mut all = vec!["plan", "--backend", b];
+            all.extend_from_slice(args);
+            let r = symbiont(&all);
+            assert_eq!(r.code, 0, "{b} {args:?}: {}", r.stderr);
+            assert!(r.stdout.contains("gap ≤ "), "{b} {args:?}: {}", r.stdout);
+            if args[0] == "--pareto" {
+                let front = r.stdout.split("Pareto front").nth(1).unwrap_or_default();
+                assert_eq!(front.lines().filter(|l| l.contains('%')).count(), 5, "{}", r.stdout);
+            }
+        }
+    }
+}

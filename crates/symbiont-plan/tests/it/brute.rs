@@ -222,7 +222,7 @@ proptest! {
             .enumerate()
             .filter_map(|(i, s)| s.and_then(|j| built.x[i * np + usize::from(j)]))
             .collect();
-        let lp = colgen::lp_relaxation(&built.model, &built.kinds, &seed)
+        let lp = colgen::lp_relaxation(&built.model, &built.kinds, &seed, &settings(Backend::Microlp))
             .expect("column generation converges from a feasible start");
         let micro = SolveSettings { backend: Backend::Microlp, ..settings(Backend::Microlp) };
         let full = lp::solve(&built.model, &micro, true).expect("the LP solves");

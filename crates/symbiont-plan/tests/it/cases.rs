@@ -272,3 +272,86 @@ fn sites_cover_every_enterprise_in_order() {
     assert_eq!(p.sites().len(), inst.enterprises.len());
     assert_eq!(p.sites(), vec![Some(0), Some(0), Some(0), None]);
 }
+
+/// A sector target the greedy plan misses: two electronics firms asked for, two engineers
+/// available; the firm the ranking likes best needs both, so the greedy plan takes it and
+/// fails the target. The LP and the search find the pair that fits.
+fn target_the_greedy_misses() -> Instance {
+    let need = |t: f64| [0.0, t, 0.0, 1.0];
+    let mut inst = instance(
+        &["electronics"],
+        vec![
+            firm("big", 0, Midstream, 1, 1_000_000.0, need(2.0)),
+            firm("a", 0, Midstream, 1, 300_000.0, need(1.0)),
+            firm("b", 0, Midstream, 1, 300_000.0, need(1.0)),
+        ],
+        vec![park("zone", 3.0, true)],
+        vec![
+            supplier("uni", FactorKind::Talent, 2.0, 20_000.0),
+            supplier("law", FactorKind::Services, 50.0, 1000.0),
+        ],
+    );
+    inst.guidance.sector_minimums = vec![SectorMinimum { park: 0, sector: 0, count: 2.0 }];
+    inst
+}
+
+#[test]
+fn a_target_the_greedy_plan_misses_is_met() {
+    for b in backends() {
+        let p = planned(&target_the_greedy_misses(), b);
+        assert_eq!(sites(&p), "- 0 0", "{}", b.word());
+    }
+}
+
+/// With the time already up, a plan is found by no one and no infeasibility is proven: the
+/// answer is what to loosen, marked as not proven (and not proven the smallest).
+#[test]
+fn no_time_left_names_what_to_loosen_unproven() {
+    let inst = target_the_greedy_misses();
+    for b in backends() {
+        // The clock reads 1 s, past the limit of 0.5 s, from the start.
+        let s =
+            SolveSettings { time_limit: Some(0.5), clock: Some(Clock::new(|| 1.0)), ..settings(b) };
+        let Outcome::Infeasible(e) = plan(&inst, &s).unwrap() else {
+            panic!("{}: no time, no plan", b.word())
+        };
+        assert!(!e.proven && !e.minimal, "{}: {e:?}", b.word());
+        expect!["lower at least 2 `electronics` enterprises in park `zone` by 1.0000 enterprise (now 2.0000)"]
+            .assert_eq(&e.sentences().join("\n"));
+    }
+}
+
+/// A knapsack the start does not solve: twelve firms with talent needs 1 to 3 and values that
+/// do not follow them, 10.5 engineers. With a 0 gap and room for one node (a tiny memory
+/// bound), the search stops at the node limit with the start or better, and says so.
+#[test]
+fn the_node_limit_stops_the_search_with_a_plan() {
+    let firms = (0..12)
+        .map(|i| {
+            let t = 1.0 + (i % 3) as f64;
+            let v = 100_000.0 * (1.0 + ((i * 7) % 5) as f64) + 10_000.0 * t;
+            firm(&format!("e{i}"), 0, Midstream, 1, v, [0.0, t, 0.0, 1.0])
+        })
+        .collect();
+    let inst = instance(
+        &["s"],
+        firms,
+        vec![park("zone", 12.0, true)],
+        vec![
+            supplier("uni", FactorKind::Talent, 10.5, 20_000.0),
+            supplier("law", FactorKind::Services, 50.0, 1000.0),
+        ],
+    );
+    let full = planned(&inst, Backend::Microlp);
+    for b in backends() {
+        let s = SolveSettings { memory_limit_mb: Some(1e-6), gap: 0.0, ..settings(b) };
+        let Outcome::Planned(p) = plan(&inst, &s).unwrap() else { panic!("a plan") };
+        assert!(evaluate(&inst, &p.sites()).feasible);
+        assert_eq!(p.limits.node_limit, Some(1), "{}", b.word());
+        if b == Backend::Microlp {
+            assert_eq!(p.termination, Termination::NodeLimit, "{}", b.word());
+            assert!(p.gap > 0.0 || p.objective >= full.objective - 1e-6);
+        }
+        assert!(p.objective <= full.objective + 1e-6, "{}", b.word());
+    }
+}

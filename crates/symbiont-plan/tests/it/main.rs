@@ -3,5 +3,6 @@
 
 mod brute;
 mod cases;
+mod default_scenario;
 mod options;
 mod support;

@@ -9,7 +9,7 @@ pub fn backends() -> Vec<Backend> {
 }
 
 pub fn settings(backend: Backend) -> SolveSettings {
-    SolveSettings { backend, time_limit: None, gap: 1e-9, threads: Some(1) }
+    SolveSettings { backend, gap: 1e-9, threads: Some(1), ..SolveSettings::default() }
 }
 
 /// An enterprise with the same value in every park.
