@@ -21,6 +21,8 @@ pub mod slot {
     pub const HAZARD: u32 = 6;
     pub const SHOCK: u32 = 7;
     pub const SHOCK2: u32 = 8;
+    /// Which host firm of the sector supplies an entrant (for its tie; no effect on outcomes).
+    pub const SUPPLIER: u32 = 9;
     /// A department's processing time (two slots) and decision, keyed by [`super::pair`].
     pub const DEPT_TIME: u32 = 64;
     pub const DEPT_TIME2: u32 = 65;

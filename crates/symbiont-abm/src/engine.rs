@@ -11,11 +11,17 @@ use symbiont_model::{Factor, Levers, Scenario, Side, UnitKind};
 
 use crate::draw::{self, entity, slot};
 use crate::mechanisms::*;
-use crate::output::{Books, Flow, FlowFactor, Node, PairBenefit, PeriodObs, RunOutput};
+use std::collections::HashMap;
+
+use crate::output::{
+    Books, EntityRef, Flow, FlowFactor, Node, PairBenefit, PeriodObs, RunOutput, Tie, TieKind,
+};
 use crate::params::Params;
 use crate::{AbmError, RunInput};
 
 const SCATTERED: u16 = u16::MAX;
+const NONE: u32 = u32::MAX;
+const FACTORS: usize = FlowFactor::ALL.len();
 const NODES: usize = 20;
 const HOST_MARKET: usize = 20;
 const HOME_MARKET: usize = 21;
@@ -78,6 +84,12 @@ struct Firm {
     staff_univ: f32,
     /// Technology packages from research institutes.
     packages_inst: f32,
+    /// Home staff per US$ of capital, fixed at entry (staff follow capital).
+    staff_per_usd: f32,
+    /// Population index of the host firm that supplies it (for its tie), or `NONE`.
+    supplier: u32,
+    /// Scenario index of its largest lender (for its repayment tie), or `u16::MAX`.
+    lender: u16,
     site: u16,
     province: u8,
     losses: u8,
@@ -103,6 +115,9 @@ impl Firm {
             staff: 0.0,
             staff_univ: 0.0,
             packages_inst: 0.0,
+            staff_per_usd: 0.0,
+            supplier: NONE,
+            lender: u16::MAX,
             site: SCATTERED,
             province: 0,
             losses: 0,
@@ -133,8 +148,8 @@ fn factor_ix(f: FlowFactor) -> usize {
 struct Ledger {
     money: [f64; ACCOUNTS],
     flows: Vec<f64>,
-    out_cum: [f64; 6],
-    back_cum: [f64; 6],
+    out_cum: [f64; FACTORS],
+    back_cum: [f64; FACTORS],
     labour_pool: f64,
     labour_initial: f64,
     workers: f64,
@@ -145,9 +160,9 @@ impl Ledger {
     fn new(labour: f64) -> Self {
         Ledger {
             money: [0.0; ACCOUNTS],
-            flows: vec![0.0; 6 * NODES * NODES],
-            out_cum: [0.0; 6],
-            back_cum: [0.0; 6],
+            flows: vec![0.0; FACTORS * NODES * NODES],
+            out_cum: [0.0; FACTORS],
+            back_cum: [0.0; FACTORS],
             labour_pool: labour,
             labour_initial: labour,
             workers: 0.0,
@@ -195,6 +210,40 @@ impl Ledger {
     }
 }
 
+/// The entity-level ties of a run, summed per (source, target, kind); a no-op unless asked
+/// for, so plain runs pay one branch per call.
+struct TieBook {
+    on: bool,
+    map: HashMap<(EntityRef, EntityRef, TieKind), (f64, u32)>,
+}
+
+impl TieBook {
+    fn add(&mut self, source: EntityRef, target: EntityRef, kind: TieKind, w: f64, period: u32) {
+        if !self.on || !(w > 0.0) || source == target {
+            return;
+        }
+        let e = self.map.entry((source, target, kind)).or_insert((0.0, period));
+        e.0 += w;
+    }
+    fn into_ties(self) -> Vec<Tie> {
+        let mut v: Vec<Tie> = self
+            .map
+            .into_iter()
+            .map(|((source, target, kind), (weight, period))| Tie {
+                source,
+                target,
+                kind,
+                weight,
+                period,
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            (a.source, a.target, a.kind).cmp(&(b.source, b.target, b.kind))
+        });
+        v
+    }
+}
+
 /// Benefit accumulators of the pairs of unit kinds (M12).
 const PAIRS: [(Side, UnitKind, Side, UnitKind); 7] = [
     (Side::Home, UnitKind::Enterprise, Side::Host, UnitKind::HostFirm),
@@ -224,7 +273,10 @@ struct Lenders {
 /// Run one simulation (see [`crate::run`]).
 // Per-sector loops index several parallel arrays by sector; a range reads clearer than zips.
 #[allow(clippy::needless_range_loop)]
-pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), AbmError> {
+pub(crate) fn simulate(
+    input: &RunInput<'_>,
+    with_ties: bool,
+) -> Result<(RunOutput, Vec<Books>), AbmError> {
     let sc: &Scenario = input.scenario;
     let pop: &Population = input.population;
     let lv: &Levers = input.levers;
@@ -311,6 +363,14 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             host_cap[s] /= host_n[s];
         }
     }
+    // Host firms of each sector, for the supplier an entrant links to (ties only).
+    let mut host_of_sector: Vec<Vec<u32>> = vec![Vec::new(); n_sec];
+    if with_ties {
+        for (j, h) in pop.host_firms.iter().enumerate() {
+            host_of_sector[h.sector as usize].push(j as u32);
+        }
+    }
+    let mut ties = TieBook { on: with_ties, map: HashMap::new() };
     let weighted_cap = |cap: &[f64]| -> f64 {
         let w: f64 = host_n.iter().sum();
         if w > 0.0 { cap.iter().zip(&host_n).map(|(c, n)| c * n).sum::<f64>() / w } else { 0.0 }
@@ -372,7 +432,34 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
         0.0
     };
     let training_places: f64 = sc.universities.iter().map(|u| u.training_places).sum();
+    // Shares of the graduates, training places and packages each unit provides (ties only).
+    let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 0.0 };
+    let univ_talent: Vec<f64> =
+        sc.universities.iter().map(|u| share(u.talent_per_period, talent_cap)).collect();
+    let univ_places: Vec<f64> =
+        sc.universities.iter().map(|u| share(u.training_places, training_places)).collect();
+    let home_places: f64 = sc
+        .universities
+        .iter()
+        .filter(|u| sc.regions[u.region].side == Side::Home)
+        .map(|u| u.training_places)
+        .sum();
+    // Host universities' students sent to study on the home side, per period.
+    let exchange: Vec<(usize, f64)> = sc
+        .universities
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| sc.regions[u.region].side == Side::Host)
+        .map(|(j, u)| (j, u.students_to_home_per_period))
+        .filter(|(_, x)| *x > 0.0)
+        .collect();
+    let host_home_investment: f64 = sc.host_firm_groups.iter().map(|g| g.home_investment_usd).sum();
     let tech_cap: f64 = sc.research_institutes.iter().map(|r| r.technology_per_period).sum();
+    let inst_share: Vec<f64> = sc
+        .research_institutes
+        .iter()
+        .map(|r| if tech_cap > 0.0 { r.technology_per_period / tech_cap } else { 0.0 })
+        .collect();
     let host_fit = if tech_cap > 0.0 {
         sc.research_institutes.iter().map(|r| r.technology_per_period * r.host_fit).sum::<f64>()
             / tech_cap
@@ -393,6 +480,7 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
         })
         .collect();
     let mut service_left = vec![0.0; services.len()];
+    let mut service_before = vec![0.0; services.len()];
     let service_label: Vec<u64> = sc.intermediaries.iter().map(|m| label(&m.id)).collect();
     let dept_label: Vec<u64> = depts.iter().map(|d| label(&d.id)).collect();
     let park_label: Vec<u64> = sc.parks.iter().map(|pk| label(&pk.id)).collect();
@@ -416,6 +504,9 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
     let mut park_workers = vec![0.0f64; n_park];
     let mut park_sector = vec![0u32; n_park * n_sec]; // operating tenants by sector
     let mut entered_park_sector = vec![0.0f64; n_park * n_sec];
+    // The latest entrant per (park, sector) and per (sector, chain), for cohort ties.
+    let mut last_park_sector = vec![NONE; n_park * n_sec];
+    let mut last_group = vec![NONE; n_sec * 3];
     let mut entered_group = vec![0.0f64; n_sec * 3];
     let mut entered_sector_parks = vec![0.0f64; n_sec];
     let mut entered_hubs = 0.0;
@@ -574,6 +665,10 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             let s = e.sector as usize;
             let sec = &sc.sectors[s];
             let f = &mut firms[i];
+            // Everything taken below is provisional until the approval: a refused dossier
+            // gives back its credit, service slots, graduates and packages (issue 14 §3).
+            service_before.copy_from_slice(&service_left);
+            let (talent_before, tech_before) = (talent_left, tech_left);
             // M9 intermediaries.
             let served = m9_serve(
                 lv.intermediaries,
@@ -600,7 +695,6 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
                     &mut lenders.taken,
                 ) {
                     Credit::Granted { rate: r } => {
-                        financed += 1;
                         loan = need;
                         rate = r;
                         debt_host = lenders
@@ -682,7 +776,32 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
                 Some(_) => ledger.flow(FlowFactor::Information, HOME_PROMOTER, HOST_GOV, 1.0),
                 None => ledger.flow(FlowFactor::Information, HOME_ENT, HOST_DEPT, host_depts),
             }
-            // Fees are contracted now and paid by the parent, whatever the approval.
+            let me = EntityRef::Enterprise(i as u32);
+            for d in 0..depts.len() {
+                ties.add(me, EntityRef::Department(d as u32), TieKind::Dossier, 1.0, t);
+            }
+            if !ap.approved {
+                // The refusal is known at the decision: everything provisional is given back,
+                // no fee is paid, and the firm is back at home (it may decide again).
+                a_refused += 1;
+                states[i] = State::AtHome;
+                if site != SCATTERED {
+                    tenants[site as usize] -= 1;
+                }
+                if loan > 0.0 {
+                    for (l, x) in lenders.state.iter_mut().zip(&lenders.taken) {
+                        l.remaining += x;
+                    }
+                }
+                service_left.copy_from_slice(&service_before);
+                talent_left = talent_before;
+                tech_left = tech_before;
+                continue;
+            }
+            if loan > 0.0 {
+                financed += 1;
+            }
+            // Fees are paid by the parent for what the approved firm receives.
             let fees_univ = from_univ * p_talent * fee_share * p.placement_fee_share;
             let fees_inst = from_inst * p_tech * fee_share;
             ledger.pay(HOME_ENT, HOME_UNIV, fees_univ);
@@ -695,15 +814,59 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             benefit[P_RESEARCH][0] += from_inst * p_tech - fees_inst;
             benefit[P_INTERM][1] += served.fees[0] + served.fees[1];
             benefit[P_INTERM][0] += served.cut.iter().sum::<f64>() * p.service_value_usd;
-            if !ap.approved {
-                a_refused += 1;
-                states[i] = State::AtHome;
-                if site != SCATTERED {
-                    tenants[site as usize] -= 1;
+            if ties.on {
+                for d in 0..depts.len() {
+                    ties.add(EntityRef::Department(d as u32), me, TieKind::Approval, 1.0, t);
                 }
-                continue;
+                let used: Vec<usize> = lender_ix
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| lenders.taken[*j] > 0.0 && loan > 0.0)
+                    .map(|(j, &ix)| {
+                        let l = EntityRef::Finance(ix as u32);
+                        ties.add(l, me, TieKind::Loan, lenders.taken[j], t);
+                        ix
+                    })
+                    .collect();
+                for w in used.windows(2) {
+                    let (a, b) = (EntityRef::Finance(w[0] as u32), EntityRef::Finance(w[1] as u32));
+                    ties.add(a, b, TieKind::Syndicate, 1.0, t);
+                    ties.add(b, a, TieKind::Syndicate, 1.0, t);
+                }
+                for j in 0..services.len() {
+                    if service_left[j] < service_before[j] {
+                        let m = EntityRef::Intermediary(j as u32);
+                        ties.add(m, me, TieKind::Service, 1.0, t);
+                        if reduces_index(services[j].reduces) == 3 {
+                            for &l in &used {
+                                ties.add(m, EntityRef::Finance(l as u32), TieKind::Referral, 1.0, t);
+                            }
+                        }
+                    }
+                }
+                for (u, sh) in univ_talent.iter().enumerate() {
+                    ties.add(EntityRef::University(u as u32), me, TieKind::Placement, from_univ * sh, t);
+                }
+                for (r, sh) in inst_share.iter().enumerate() {
+                    let inst = EntityRef::ResearchInstitute(r as u32);
+                    ties.add(inst, me, TieKind::Technology, from_inst * sh, t);
+                    if lv.talent_technology == TalentTech::Partners {
+                        for (u, su) in univ_talent.iter().enumerate() {
+                            let w = (from_univ * su).min(from_inst * sh);
+                            let un = EntityRef::University(u as u32);
+                            ties.add(un, inst, TieKind::Partnership, w, t);
+                            ties.add(inst, un, TieKind::Partnership, w, t);
+                        }
+                    }
+                }
             }
             states[i] = State::InApproval;
+            f.lender = lender_ix
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| loan > 0.0 && lenders.taken[*j] > 0.0)
+                .max_by(|a, b| lenders.taken[a.0].total_cmp(&lenders.taken[b.0]))
+                .map_or(u16::MAX, |(_, &ix)| ix as u16);
             f.capital = kplan;
             f.debt = loan;
             f.rate = rate as f32;
@@ -720,6 +883,7 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             } * need_t;
             f.staff = (own_staff + from_univ) as f32;
             f.staff_univ = from_univ as f32;
+            f.staff_per_usd = if kplan > 0.0 { (f64::from(f.staff) / kplan) as f32 } else { 0.0 };
             f.packages_inst = from_inst as f32;
             f.workers = (sec.workers_per_musd * kplan / 1e6) as f32;
             f.flags = if lv.talent_technology == TalentTech::Partners && from_inst > 0.0 {
@@ -770,6 +934,26 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             // come from host sources (intermediaries or official ones).
             let free = p.info_reports * (1.0 - 1.0 / (1.0 + p.info_free_ride * reach));
             ledger.flow(FlowFactor::Information, HOST_ENT, HOME_ENT, free);
+            let me = EntityRef::Enterprise(i as u32);
+            if ties.on {
+                // The predecessor whose knowledge reaches the entrant: the latest entrant of its
+                // park and sector, else of its sector and chain.
+                let in_park = if f.site == SCATTERED {
+                    NONE
+                } else {
+                    last_park_sector[f.site as usize * n_sec + s]
+                };
+                let pred_ix =
+                    if in_park != NONE { in_park } else { last_group[s * 3 + e.chain.index()] };
+                if pred_ix != NONE {
+                    ties.add(EntityRef::Enterprise(pred_ix), me, TieKind::Cohort, free, t);
+                }
+                let hs = &host_of_sector[s];
+                if lv.host_linkage > 0.0 && !hs.is_empty() {
+                    let u = draw::uniform(seed, i as u64, t, slot::SUPPLIER);
+                    f.supplier = hs[((u * hs.len() as f64) as usize).min(hs.len() - 1)];
+                }
+            }
             let bought = p.info_reports - free;
             let src = if f.info_cut > 0.0 { HOST_INTERM } else { HOST_GOV };
             ledger.flow(FlowFactor::Information, src, HOME_ENT, bought);
@@ -778,6 +962,7 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             if f.site != SCATTERED {
                 let sub = sc.parks[f.site as usize].incentives.entry_subsidy_usd;
                 ledger.pay_flow(FlowFactor::Capital, HOST_GOV, HOST_ENT, sub);
+                ties.add(EntityRef::Park(u32::from(f.site)), me, TieKind::Subsidy, sub, t);
                 k += sub;
                 benefit[P_HOSTGOV][0] += sub;
                 benefit[P_HOSTGOV][1] -= sub;
@@ -855,6 +1040,15 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             let local = lv.host_linkage * inputs;
             ledger.pay(HOST_ENT, HOST_FIRM, local);
             ledger.flow(FlowFactor::Goods, HOST_FIRM, HOST_ENT, local);
+            // Linked suppliers' chain exports: the supply chain carries host goods home.
+            let chain = p.chain_export_share * local;
+            ledger.pay(HOME_MARKET, HOST_FIRM, chain);
+            ledger.flow(FlowFactor::Goods, HOST_FIRM, HOME_ENT, chain);
+            benefit[P_HOSTFIRM][1] += chain * p.supplier_margin;
+            let me = EntityRef::Enterprise(i as u32);
+            if f.supplier != NONE {
+                ties.add(EntityRef::HostFirm(f.supplier), me, TieKind::Supplier, local, t);
+            }
             ledger.pay(HOST_ENT, HOME_ENT, inputs - local);
             ledger.flow(FlowFactor::Goods, HOME_ENT, HOST_ENT, inputs - local);
             sourcing[s] += local;
@@ -884,6 +1078,7 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             };
             if in_park {
                 ledger.pay(HOST_ENT, HOST_PARK, rent + shared);
+                ties.add(me, EntityRef::Park(pk as u32), TieKind::Tenancy, rent + shared, t);
                 benefit[P_PARK][0] += standalone - shared;
                 benefit[P_PARK][1] += rent;
             } else {
@@ -897,8 +1092,13 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             ledger.pay(HOST_ENT, HOST_MARKET, overhead);
             let interest = f.debt * f64::from(f.rate) * frac;
             let host_int = interest * f64::from(f.debt_host);
-            ledger.pay(HOST_ENT, HOME_FIN, interest - host_int);
-            ledger.pay(HOST_ENT, HOST_FIN, host_int);
+            // Interest to home lenders is capital coming back (M11).
+            ledger.pay_flow(FlowFactor::Capital, HOST_ENT, HOME_FIN, interest - host_int);
+            ledger.pay_flow(FlowFactor::Capital, HOST_ENT, HOST_FIN, host_int);
+            if f.lender != u16::MAX {
+                let l = EntityRef::Finance(u32::from(f.lender));
+                ties.add(me, l, TieKind::Repayment, interest, t);
+            }
             benefit[P_FINANCE][1] += interest;
             benefit[P_FINANCE][0] += f.debt * (sec.margin - f64::from(f.rate)) * frac;
             let pre_tax = y
@@ -923,12 +1123,11 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             benefit[P_HOSTFIRM][1] +=
                 local * p.supplier_margin - p.crowd_out * host_sales * p.supplier_margin;
             if profit > 0.0 {
+                // Repatriated profit is capital coming back; reinvested earnings stay abroad
+                // and do not cross the border.
                 let back = (1.0 - lv.reinvest_share) * profit;
-                ledger.pay_flow(FlowFactor::Profit, HOST_ENT, profit_node, back);
-                // Reinvested earnings: income to the parent, reinvested as capital (BoP).
+                ledger.pay_flow(FlowFactor::Capital, HOST_ENT, profit_node, back);
                 let kept = profit - back;
-                ledger.flow(FlowFactor::Profit, HOST_ENT, profit_node, kept);
-                ledger.flow(FlowFactor::Capital, profit_node, HOST_ENT, kept);
                 f.capital += kept;
                 f.losses = 0;
                 home_output += back;
@@ -941,7 +1140,23 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             // M10: technology spills to linked host suppliers.
             let sp = p.tech_spill * lv.host_linkage * sec.technology_per_musd * k / 1e6 * frac;
             ledger.flow(FlowFactor::Technology, HOST_ENT, HOST_FIRM, sp);
+            if f.supplier != NONE {
+                ties.add(me, EntityRef::HostFirm(f.supplier), TieKind::Spillover, sp, t);
+            }
             spill[s] += sp;
+            // Technology back: packages adapted to host conditions go back to the parent, and
+            // research partners co-develop packages with the home institutes.
+            let in_use = sec.technology_per_musd * k / 1e6;
+            let adapted = p.tech_adaptation * in_use * py * frac;
+            ledger.flow(FlowFactor::Technology, HOST_ENT, HOME_ENT, adapted);
+            if f.flags & FLAG_RESEARCH != 0 {
+                let co = p.codevelopment * in_use * py * frac;
+                ledger.flow(FlowFactor::Technology, HOST_ENT, HOME_INST, co);
+                for (r, sh) in inst_share.iter().enumerate() {
+                    let inst = EntityRef::ResearchInstitute(r as u32);
+                    ties.add(me, inst, TieKind::Research, co * sh, t);
+                }
+            }
             workers_sector[s] += f64::from(f.workers);
             // M7: productivity growth with the cluster and research partners.
             let cluster = if in_park {
@@ -1000,6 +1215,27 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
                 f.debt = 0.0;
                 continue;
             }
+            // Workers and home staff follow capital: reinvestment hires within the labour
+            // pool left, losses lay off (issue 14 §3).
+            let k_now = f.capital.max(0.0);
+            let mut dw = sec.workers_per_musd * k_now / 1e6 - f64::from(f.workers);
+            if dw > 0.0 {
+                dw = dw.min(ledger.labour_pool.max(0.0));
+            }
+            let w_new = (f64::from(f.workers) + dw) as f32;
+            let dw = f64::from(w_new) - f64::from(f.workers);
+            f.workers = w_new;
+            ledger.workers += dw;
+            ledger.labour_pool -= dw;
+            let s_new = (f64::from(f.staff_per_usd) * k_now) as f32;
+            let ds = f64::from(s_new) - f64::from(f.staff);
+            if ds > 0.0 {
+                ledger.flow(FlowFactor::Talent, HOME_ENT, HOST_ENT, ds);
+            } else {
+                ledger.flow(FlowFactor::Talent, HOST_ENT, HOME_ENT, -ds);
+            }
+            f.staff = s_new;
+            ledger.staff += ds;
             cells[s * n_prov + usize::from(f.province).min(n_prov - 1)] = true;
         }
 
@@ -1013,6 +1249,41 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
         if trained > 0.0 {
             ledger.flow(FlowFactor::Talent, HOME_UNIV, HOST_FIRM, trained);
             ledger.flow(FlowFactor::Talent, HOST_FIRM, HOME_UNIV, p.student_share * trained);
+            if ties.on && total_workers > 0.0 {
+                // Each university trains the affiliates' host workers in proportion to its
+                // places and to the firm's workers.
+                for (i, st) in states.iter().enumerate() {
+                    if *st != State::Operating {
+                        continue;
+                    }
+                    let w = trained * f64::from(firms[i].workers) / total_workers;
+                    for (u, sh) in univ_places.iter().enumerate() {
+                        let un = EntityRef::University(u as u32);
+                        ties.add(un, EntityRef::Enterprise(i as u32), TieKind::Training, w * sh, t);
+                    }
+                }
+            }
+        }
+        // Exchange students: host universities send students to the home side's universities
+        // (talent back), where the universities work with the host side (host training).
+        if lv.host_training && home_places > 0.0 {
+            for &(h, x) in &exchange {
+                let students = x * py;
+                ledger.flow(FlowFactor::Talent, HOST_UNIV, HOME_UNIV, students);
+                for (u, uni) in sc.universities.iter().enumerate() {
+                    if sc.regions[uni.region].side == Side::Home && uni.training_places > 0.0 {
+                        let w = students * uni.training_places / home_places;
+                        let (a, b) = (EntityRef::University(h as u32), EntityRef::University(u as u32));
+                        ties.add(a, b, TieKind::Exchange, w, t);
+                    }
+                }
+            }
+        }
+        // Host firms invest on the home side (capital back) as far as they are linked to the
+        // affiliates' supply chains, once an affiliate operates.
+        if host_home_investment > 0.0 && states.iter().any(|s| *s == State::Operating) {
+            let inv = host_home_investment * py * lv.host_linkage;
+            ledger.pay_flow(FlowFactor::Capital, HOST_FIRM, HOME_ENT, inv);
         }
         trained_cum += trained;
         for s in 0..n_sec {
@@ -1040,7 +1311,9 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             let s = e.sector as usize;
             entered_total += 1.0;
             entered_group[s * 3 + e.chain.index()] += 1.0;
+            last_group[s * 3 + e.chain.index()] = i;
             if f.site != SCATTERED {
+                last_park_sector[f.site as usize * n_sec + s] = i;
                 entered_park_sector[f.site as usize * n_sec + s] += 1.0;
                 entered_sector_parks[s] += 1.0;
                 if is_hub[f.site as usize] {
@@ -1137,6 +1410,7 @@ pub(crate) fn simulate(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), 
             staff_states,
         });
     }
+    out.ties = ties.into_ties();
     Ok((out, books))
 }
 

@@ -38,7 +38,7 @@ use symbiont_model::population::Population;
 use symbiont_model::{Levers, Scenario};
 
 pub use engine::FIRM_STATE_BYTES;
-pub use output::{Books, RunOutput};
+pub use output::{Books, EntityRef, RunOutput, Tie, TieKind};
 pub use params::Params;
 
 /// Everything one run needs.
@@ -82,10 +82,16 @@ pub enum AbmError {
 
 /// Simulate one run. Pure and deterministic: the same input gives bit-identical output.
 pub fn run(input: &RunInput<'_>) -> Result<RunOutput, AbmError> {
-    engine::simulate(input).map(|(out, _)| out)
+    engine::simulate(input, false).map(|(out, _)| out)
+}
+
+/// Simulate one run and record its entity-level ties ([`output::Tie`]) in `RunOutput::ties`.
+/// The ties never change the run: `run_with_ties(x).periods == run(x).periods`.
+pub fn run_with_ties(input: &RunInput<'_>) -> Result<RunOutput, AbmError> {
+    engine::simulate(input, true).map(|(out, _)| out)
 }
 
 /// Simulate one run and also return the engine's books per period (for conservation checks).
 pub fn run_with_books(input: &RunInput<'_>) -> Result<(RunOutput, Vec<Books>), AbmError> {
-    engine::simulate(input)
+    engine::simulate(input, false)
 }

@@ -391,8 +391,9 @@ pub fn m10_capability(
 
 /// M11: the two-way interaction index: for each factor with cross-border flows, the balance
 /// `2 min(out, back) / (out + back)` (1 = as much comes back as goes out), averaged over
-/// those factors. Capital going out and profit coming back are different factors, so a
-/// "one-way street" of assets and income scores low.
+/// those factors. Every factor has an outward and a return channel (profit and repayments
+/// are capital coming back), so a perfectly two-way system scores 1 and a system whose every
+/// factor flows one way scores 0.
 pub fn m11_two_way(out: &[f64], back: &[f64]) -> f64 {
     let mut sum = 0.0;
     let mut n = 0;
@@ -593,7 +594,7 @@ mod tests {
 
     #[test]
     fn m11_one_way_street_scores_low() {
-        // Capital out, profit back: each factor flows one way only.
+        // Capital out, technology back: each factor flows one way only.
         assert_eq!(m11_two_way(&[100.0, 0.0], &[0.0, 100.0]), 0.0);
         assert_eq!(m11_two_way(&[50.0, 10.0], &[50.0, 10.0]), 1.0);
         assert_eq!(m11_two_way(&[0.0], &[0.0]), 0.0);

@@ -6,7 +6,9 @@
 
 use symbiont_model::{Side, UnitKind};
 
-/// The factors of the flow accounting (MODEL M11).
+/// The factors of the flow accounting (MODEL M11). Every factor has an outward channel
+/// (home to host) and a return channel (host to home); profit, interest and repayments are
+/// capital flowing back, not a factor of their own (`docs/model.md`, "Channels").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FlowFactor {
     Capital,
@@ -14,17 +16,15 @@ pub enum FlowFactor {
     Talent,
     Information,
     Goods,
-    Profit,
 }
 
 impl FlowFactor {
-    pub const ALL: [FlowFactor; 6] = [
+    pub const ALL: [FlowFactor; 5] = [
         FlowFactor::Capital,
         FlowFactor::Technology,
         FlowFactor::Talent,
         FlowFactor::Information,
         FlowFactor::Goods,
-        FlowFactor::Profit,
     ];
     pub fn word(self) -> &'static str {
         match self {
@@ -33,13 +33,12 @@ impl FlowFactor {
             FlowFactor::Talent => "talent",
             FlowFactor::Information => "information",
             FlowFactor::Goods => "goods",
-            FlowFactor::Profit => "profit",
         }
     }
     /// Unit of the flow's value.
     pub fn unit(self) -> &'static str {
         match self {
-            FlowFactor::Capital | FlowFactor::Goods | FlowFactor::Profit => "US$",
+            FlowFactor::Capital | FlowFactor::Goods => "US$",
             FlowFactor::Technology => "package",
             FlowFactor::Talent => "person",
             FlowFactor::Information => "report",
@@ -170,10 +169,150 @@ pub struct Books {
     pub staff_states: f64,
 }
 
+/// The kinds of entity-level tie the simulation forms (issue 14 §2, `docs/model.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TieKind {
+    /// A lender's credit to an enterprise (capital, lender to enterprise).
+    Loan,
+    /// Interest and repayments to a lender (capital, enterprise to lender).
+    Repayment,
+    /// An intermediary's service (information, intermediary to enterprise).
+    Service,
+    /// Graduates placed by a university (talent, university to enterprise).
+    Placement,
+    /// Technology packages from a research institute (technology, institute to enterprise).
+    Technology,
+    /// Co-developed technology sent back to a partner institute (technology, enterprise to
+    /// institute).
+    Research,
+    /// Local inputs from a host supplier (goods, host firm to enterprise).
+    Supplier,
+    /// Technology spilled to a linked supplier (technology, enterprise to host firm).
+    Spillover,
+    /// Knowledge from a predecessor that reaches an entrant (information, predecessor to
+    /// entrant).
+    Cohort,
+    /// A dossier to an approving department (information, enterprise to department).
+    Dossier,
+    /// An approval (information, department to enterprise).
+    Approval,
+    /// A park plot and its services (capital: rent, enterprise to park).
+    Tenancy,
+    /// The park's entry subsidy (capital, host government's park to enterprise).
+    Subsidy,
+    /// Host staff trained by a university (talent, university to host firm group).
+    Training,
+    /// Host students sent to study on the home side (talent, host to home university).
+    Exchange,
+    /// Two lenders sharing one enterprise's loan (capital, each lender to the other).
+    Syndicate,
+    /// An intermediary's screening that lowered a lender's risk for a client (information,
+    /// intermediary to lender).
+    Referral,
+    /// A university and an institute serving one enterprise together as partners (talent and
+    /// technology in one package; counted as technology, each to the other).
+    Partnership,
+}
+
+impl TieKind {
+    pub const ALL: [TieKind; 18] = [
+        TieKind::Loan,
+        TieKind::Repayment,
+        TieKind::Service,
+        TieKind::Placement,
+        TieKind::Technology,
+        TieKind::Research,
+        TieKind::Supplier,
+        TieKind::Spillover,
+        TieKind::Cohort,
+        TieKind::Dossier,
+        TieKind::Approval,
+        TieKind::Tenancy,
+        TieKind::Subsidy,
+        TieKind::Training,
+        TieKind::Exchange,
+        TieKind::Syndicate,
+        TieKind::Referral,
+        TieKind::Partnership,
+    ];
+    pub fn word(self) -> &'static str {
+        match self {
+            TieKind::Loan => "loan",
+            TieKind::Repayment => "repayment",
+            TieKind::Service => "service",
+            TieKind::Placement => "placement",
+            TieKind::Technology => "technology",
+            TieKind::Research => "research",
+            TieKind::Supplier => "supplier",
+            TieKind::Spillover => "spillover",
+            TieKind::Cohort => "cohort",
+            TieKind::Dossier => "dossier",
+            TieKind::Approval => "approval",
+            TieKind::Tenancy => "tenancy",
+            TieKind::Subsidy => "subsidy",
+            TieKind::Training => "training",
+            TieKind::Exchange => "exchange",
+            TieKind::Syndicate => "syndicate",
+            TieKind::Referral => "referral",
+            TieKind::Partnership => "partnership",
+        }
+    }
+    /// The factor the tie carries.
+    pub fn factor(self) -> FlowFactor {
+        match self {
+            TieKind::Loan
+            | TieKind::Repayment
+            | TieKind::Tenancy
+            | TieKind::Subsidy
+            | TieKind::Syndicate => FlowFactor::Capital,
+            TieKind::Service
+            | TieKind::Cohort
+            | TieKind::Dossier
+            | TieKind::Approval
+            | TieKind::Referral => FlowFactor::Information,
+            TieKind::Placement | TieKind::Training | TieKind::Exchange => FlowFactor::Talent,
+            TieKind::Technology
+            | TieKind::Research
+            | TieKind::Spillover
+            | TieKind::Partnership => FlowFactor::Technology,
+            TieKind::Supplier => FlowFactor::Goods,
+        }
+    }
+}
+
+/// An entity of a run's tie list: an enterprise (population index), a host firm (population
+/// index), or a supporting unit of the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityRef {
+    Enterprise(u32),
+    HostFirm(u32),
+    /// A department of a government, in scenario order over every government.
+    Department(u32),
+    Park(u32),
+    University(u32),
+    ResearchInstitute(u32),
+    Finance(u32),
+    Intermediary(u32),
+}
+
+/// One entity-level tie formed in a run: `source` gives `target` something of the tie's
+/// factor, worth `weight` (US$, persons, packages or reports) summed over the run, first
+/// formed in `period`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tie {
+    pub source: EntityRef,
+    pub target: EntityRef,
+    pub kind: TieKind,
+    pub weight: f64,
+    pub period: u32,
+}
+
 /// Everything one run reports.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunOutput {
     pub periods: Vec<PeriodObs>,
     pub flows: Vec<Flow>,
     pub benefits: Vec<PairBenefit>,
+    /// The entity-level ties, when asked for ([`crate::run_with_ties`]); empty otherwise.
+    pub ties: Vec<Tie>,
 }

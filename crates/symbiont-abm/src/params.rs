@@ -86,6 +86,15 @@ pub struct Params {
     pub turnover: f64,
     /// Share of sales sold to the home market.
     pub export_home_share: f64,
+    /// Share of a linked host supplier's sales to the affiliates that the supply chain also
+    /// carries to the home market (goods back, M11).
+    pub chain_export_share: f64,
+    /// Technology packages adapted to host conditions and sent back to the parent, per package
+    /// in use per year (technology back, M11).
+    pub tech_adaptation: f64,
+    /// Technology packages co-developed with a partner institute and sent back to it, per
+    /// package in use per year, for firms with a research partner (technology back, M11).
+    pub codevelopment: f64,
     /// Transport cost of goods sent home, share of their value at the baseline.
     pub transport_rate: f64,
     /// Profit tax rate of the host.
@@ -199,6 +208,9 @@ impl Default for Params {
 
             turnover: 1.0,
             export_home_share: 0.3,
+            chain_export_share: 0.5,
+            tech_adaptation: 0.2,
+            codevelopment: 0.1,
             transport_rate: 0.06,
             profit_tax: 0.2,
             overhead: 0.02,

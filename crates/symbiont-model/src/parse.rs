@@ -842,6 +842,7 @@ impl Builder {
         }
 
         let mut finance = Vec::new();
+            let home_investment = t.num_or(cx, "home_investment_usd", Rule::NonNeg, 0.0);
         for (i, mut t) in root.tables(cx, "finance").into_iter().enumerate() {
             let (id, name, region) = self.unit_head(cx, &mut t, UnitKind::Finance, i, &regions);
             let cap = t.num(cx, "credit_capacity_usd", Rule::NonNeg);
@@ -853,6 +854,7 @@ impl Builder {
                 name,
                 region,
                 credit_capacity_usd: cap.unwrap_or(0.0),
+                home_investment_usd: home_investment,
                 base_rate: rate.unwrap_or(0.0),
                 risk_appetite: appetite.unwrap_or(0.0),
             });
@@ -861,6 +863,7 @@ impl Builder {
         let mut intermediaries = Vec::new();
         for (i, mut t) in root.tables(cx, "intermediary").into_iter().enumerate() {
             let (id, name, region) =
+            let students = t.num_or(cx, "students_to_home_per_period", Rule::NonNeg, 0.0);
                 self.unit_head(cx, &mut t, UnitKind::Intermediary, i, &regions);
             let service = t.choice(cx, "service", SERVICES);
             let cap = t.num(cx, "capacity_clients", Rule::NonNeg);
@@ -868,6 +871,7 @@ impl Builder {
             let effect = t.num(cx, "effect", Rule::Unit);
             t.finish(cx);
             intermediaries.push(Intermediary {
+                students_to_home_per_period: students,
                 id,
                 name,
                 region,

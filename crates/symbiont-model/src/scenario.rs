@@ -279,6 +279,9 @@ pub struct HostFirmGroup {
     pub capability: Dist,
     /// Employees per firm.
     pub employment: Dist,
+    /// Capital the group's firms invest on the home side per period, US$ (0 by default): the
+    /// host side's own going-out, a return channel of capital (MODEL M11).
+    pub home_investment_usd: f64,
 }
 
 /// A university.
@@ -291,6 +294,9 @@ pub struct University {
     pub talent_per_period: f64,
     /// Host students it can train per period.
     pub training_places: f64,
+    /// Students it sends to study on the home side per period (a host university; 0 by
+    /// default): a return channel of talent (MODEL M11).
+    pub students_to_home_per_period: f64,
 }
 
 /// A research institute.

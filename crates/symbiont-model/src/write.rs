@@ -263,6 +263,9 @@ pub fn to_toml(sc: &Scenario) -> String {
                 m.insert("sectors".into(), mix(sc, &g.sector_mix));
                 m.insert("capability".into(), dist(&g.capability));
                 m.insert("employment".into(), dist(&g.employment));
+                if g.home_investment_usd != 0.0 {
+                    m.insert("home_investment_usd".into(), f(g.home_investment_usd));
+                }
                 m
             })
             .collect()),
@@ -278,6 +281,12 @@ pub fn to_toml(sc: &Scenario) -> String {
                 head(&mut m, &u.id, &u.name, Some(rid(u.region)));
                 m.insert("talent_per_period".into(), f(u.talent_per_period));
                 m.insert("training_places".into(), f(u.training_places));
+                if u.students_to_home_per_period != 0.0 {
+                    m.insert(
+                        "students_to_home_per_period".into(),
+                        f(u.students_to_home_per_period),
+                    );
+                }
                 m
             })
             .collect()),
