@@ -219,7 +219,7 @@ struct TieBook {
 
 impl TieBook {
     fn add(&mut self, source: EntityRef, target: EntityRef, kind: TieKind, w: f64, period: u32) {
-        if !self.on || !(w > 0.0) || source == target {
+        if !self.on || w.is_nan() || w <= 0.0 || source == target {
             return;
         }
         let e = self.map.entry((source, target, kind)).or_insert((0.0, period));
@@ -237,9 +237,7 @@ impl TieBook {
                 period,
             })
             .collect();
-        v.sort_by(|a, b| {
-            (a.source, a.target, a.kind).cmp(&(b.source, b.target, b.kind))
-        });
+        v.sort_by(|a, b| (a.source, a.target, a.kind).cmp(&(b.source, b.target, b.kind)));
         v
     }
 }
@@ -839,13 +837,25 @@ pub(crate) fn simulate(
                         ties.add(m, me, TieKind::Service, 1.0, t);
                         if reduces_index(services[j].reduces) == 3 {
                             for &l in &used {
-                                ties.add(m, EntityRef::Finance(l as u32), TieKind::Referral, 1.0, t);
+                                ties.add(
+                                    m,
+                                    EntityRef::Finance(l as u32),
+                                    TieKind::Referral,
+                                    1.0,
+                                    t,
+                                );
                             }
                         }
                     }
                 }
                 for (u, sh) in univ_talent.iter().enumerate() {
-                    ties.add(EntityRef::University(u as u32), me, TieKind::Placement, from_univ * sh, t);
+                    ties.add(
+                        EntityRef::University(u as u32),
+                        me,
+                        TieKind::Placement,
+                        from_univ * sh,
+                        t,
+                    );
                 }
                 for (r, sh) in inst_share.iter().enumerate() {
                     let inst = EntityRef::ResearchInstitute(r as u32);
@@ -1265,15 +1275,18 @@ pub(crate) fn simulate(
             }
         }
         // Exchange students: host universities send students to the home side's universities
-        // (talent back), where the universities work with the host side (host training).
-        if lv.host_training && home_places > 0.0 {
+        // (talent back), where the universities work with the host side (host training) and
+        // once an affiliate operates.
+        let any_operating = states.iter().any(|s| *s == State::Operating);
+        if lv.host_training && home_places > 0.0 && any_operating {
             for &(h, x) in &exchange {
                 let students = x * py;
                 ledger.flow(FlowFactor::Talent, HOST_UNIV, HOME_UNIV, students);
                 for (u, uni) in sc.universities.iter().enumerate() {
                     if sc.regions[uni.region].side == Side::Home && uni.training_places > 0.0 {
                         let w = students * uni.training_places / home_places;
-                        let (a, b) = (EntityRef::University(h as u32), EntityRef::University(u as u32));
+                        let (a, b) =
+                            (EntityRef::University(h as u32), EntityRef::University(u as u32));
                         ties.add(a, b, TieKind::Exchange, w, t);
                     }
                 }
@@ -1281,7 +1294,7 @@ pub(crate) fn simulate(
         }
         // Host firms invest on the home side (capital back) as far as they are linked to the
         // affiliates' supply chains, once an affiliate operates.
-        if host_home_investment > 0.0 && states.iter().any(|s| *s == State::Operating) {
+        if host_home_investment > 0.0 && any_operating {
             let inv = host_home_investment * py * lv.host_linkage;
             ledger.pay_flow(FlowFactor::Capital, HOST_FIRM, HOME_ENT, inv);
         }

@@ -271,10 +271,9 @@ impl TieKind {
             | TieKind::Approval
             | TieKind::Referral => FlowFactor::Information,
             TieKind::Placement | TieKind::Training | TieKind::Exchange => FlowFactor::Talent,
-            TieKind::Technology
-            | TieKind::Research
-            | TieKind::Spillover
-            | TieKind::Partnership => FlowFactor::Technology,
+            TieKind::Technology | TieKind::Research | TieKind::Spillover | TieKind::Partnership => {
+                FlowFactor::Technology
+            }
             TieKind::Supplier => FlowFactor::Goods,
         }
     }

@@ -1,5 +1,6 @@
 //! Integration tests of symbiont-abm.
 
+mod channels;
 mod docs;
 mod errors;
 mod invariants;

@@ -120,14 +120,14 @@ fn network_run_summary() {
         })
         .collect();
     expect![[r#"
-        2013 decided 5 entered 5 operating 4 parks 4 surv 0.800 jobs 994 two-way 0.448
-        2014 decided 6 entered 5 operating 4 parks 4 surv 0.800 jobs 917 two-way 0.502
-        2015 decided 12 entered 10 operating 6 parks 6 surv 0.600 jobs 3048 two-way 0.503
-        2016 decided 23 entered 18 operating 14 parks 14 surv 0.778 jobs 9699 two-way 0.485
-        2017 decided 28 entered 21 operating 14 parks 14 surv 0.667 jobs 10550 two-way 0.555
-        2018 decided 34 entered 26 operating 17 parks 17 surv 0.654 jobs 11555 two-way 0.605
-        2019 decided 37 entered 28 operating 18 parks 18 surv 0.643 jobs 11941 two-way 0.638
-        2020 decided 42 entered 33 operating 20 parks 20 surv 0.606 jobs 12998 two-way 0.645"#]]
+        2013 decided 5 entered 5 operating 4 parks 4 surv 0.800 jobs 994 two-way 0.544
+        2014 decided 6 entered 5 operating 4 parks 4 surv 0.800 jobs 917 two-way 0.602
+        2015 decided 12 entered 10 operating 6 parks 6 surv 0.600 jobs 3048 two-way 0.608
+        2016 decided 23 entered 18 operating 14 parks 14 surv 0.778 jobs 9699 two-way 0.553
+        2017 decided 28 entered 21 operating 14 parks 14 surv 0.667 jobs 10550 two-way 0.612
+        2018 decided 34 entered 26 operating 17 parks 17 surv 0.654 jobs 11555 two-way 0.655
+        2019 decided 37 entered 28 operating 18 parks 18 surv 0.643 jobs 11941 two-way 0.685
+        2020 decided 42 entered 33 operating 20 parks 20 surv 0.606 jobs 12998 two-way 0.690"#]]
     .assert_eq(&rows.join("\n"));
 }
 
