@@ -12,7 +12,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use crate::{Layer, Network, NetworkError, Report};
 
-type XmlWriter = Writer<Vec<u8>>;
+pub(crate) type XmlWriter = Writer<Vec<u8>>;
 
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,11 +113,11 @@ fn grouped_edges(net: &Network) -> Grouped {
     g
 }
 
-fn io(e: std::io::Error) -> NetworkError {
+pub(crate) fn io(e: std::io::Error) -> NetworkError {
     NetworkError::Export(e.to_string())
 }
 
-fn finish(w: XmlWriter) -> Result<String, NetworkError> {
+pub(crate) fn finish(w: XmlWriter) -> Result<String, NetworkError> {
     String::from_utf8(w.into_inner()).map_err(|e| NetworkError::Export(e.to_string()))
 }
 

@@ -17,6 +17,10 @@
 //!   index over the home/host border, per factor, as the simulation reports it, and decides
 //!   the class on it.
 //! - [`export`] writes GEXF 1.3 (Gephi), GraphML or JSON.
+//! - [`EntityGraph`] is the network among the entities of one run (each unit its own node,
+//!   each tie with a kind, factor layer and period): [`EntityGraph::structure`] measures it,
+//!   [`classify`] decides its class by a written rule, [`EntityGraph::sample`] and
+//!   [`export_entities`] cut it down and write it.
 //!
 //! Engines are pure: nothing here reads files or clocks; Louvain takes a seed.
 //!
@@ -34,6 +38,7 @@
 mod betweenness;
 mod class;
 mod community;
+mod entity;
 mod export;
 mod flows;
 mod graph;
@@ -42,6 +47,11 @@ mod metrics;
 pub use betweenness::{PathLength, betweenness};
 pub use class::{Classification, StructureClass, Thresholds, TwoWayBasis};
 pub use community::{Communities, louvain, modularity};
+pub use entity::{
+    ENTERPRISE, Entity, EntityClass, EntityGraph, EntitySide, EntityThresholds, HOST_FIRM,
+    MULTIPLEX_KINDS, Structure, StructureOptions, Tie, classify, entity_gexf, entity_graphml,
+    entity_json, export_entities,
+};
 pub use export::{Format, export, gexf, graphml, json};
 pub use flows::{FLOW_COLUMNS, FlowError, FlowRow, FlowTable};
 pub use graph::{Digraph, Edge, Layer, LayerScale, Network, Node, Projection};
@@ -65,6 +75,13 @@ pub enum NetworkError {
     BadWeight { source_label: String, target_label: String, weight: f64 },
     #[error("option {name} = {value} is not {expected}")]
     BadOption { name: &'static str, value: f64, expected: &'static str },
+    #[error(
+        "tie {tie}: {field} {index} is not an entity (there are {entities} entities, numbered \
+         from 0)"
+    )]
+    TieUnknownEntity { tie: usize, field: &'static str, index: u32, entities: usize },
+    #[error("tie {tie}: weight {weight} is not a finite number >= 0")]
+    TieBadWeight { tie: usize, weight: f64 },
     #[error("writing the export: {0}")]
     Export(String),
 }

@@ -1,5 +1,6 @@
 //! Integration tests of symbiont-network.
 
+mod entity;
 mod export;
 mod flows;
 mod properties;
