@@ -350,7 +350,12 @@ pub fn write_manifest(dir: &Path, m: &Manifest<'_>) -> Result<PathBuf, StudyErro
         "horizon_periods": s.study.horizon_periods,
         "start_year": s.study.start_year,
         "period_days": s.study.period_days,
-        "seeding": "population from the master seed; run r uses derive(seed, [\"run\", r]) in every mode (common random numbers)",
+        "population": m.options.effective_population().word(),
+        "intervals_include": m.options.effective_population().intervals_include(),
+        "seeding": match m.options.effective_population() {
+            crate::runner::PopulationMode::PerRun => "run r draws its population from derive(seed, [\"population\", r]) and its stream from derive(seed, [\"run\", r]), the same in every mode (common random numbers)",
+            crate::runner::PopulationMode::Fixed => "one population from the master seed; run r uses derive(seed, [\"run\", r]) in every mode (common random numbers)",
+        },
         "options": {
             "micro_mode": format!("M12 on cumulative benefits: zero band {} of the larger benefit, symmetric within a ratio of 1 + {}", m.options.params.zero_band, m.options.params.symmetry_band),
             "macro_mode": if m.options.macro_mode { "E1 difference regression, F1, simple growth rate, lagged regressors" } else { "off" },

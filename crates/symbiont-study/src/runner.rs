@@ -11,6 +11,35 @@ use symbiont_model::{ModeDef, Scenario};
 use crate::StudyError;
 use crate::summary::{Aggregator, StudySummary};
 
+/// Which population each run simulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PopulationMode {
+    /// Every run draws its own population from (master seed, run index): the Monte Carlo
+    /// covers the population, and the same run index sees the same population in every mode
+    /// (common random numbers).
+    #[default]
+    PerRun,
+    /// One population, drawn once from the master seed, for every run: the intervals cover
+    /// the run's own randomness only.
+    Fixed,
+}
+
+impl PopulationMode {
+    pub fn word(self) -> &'static str {
+        match self {
+            PopulationMode::PerRun => "per-run",
+            PopulationMode::Fixed => "fixed",
+        }
+    }
+    /// What the intervals of a study include, in words.
+    pub fn intervals_include(self) -> &'static str {
+        match self {
+            PopulationMode::PerRun => "the population drawn per run and each run's randomness",
+            PopulationMode::Fixed => "each run's randomness on one fixed population",
+        }
+    }
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct StudyOptions {
@@ -25,6 +54,10 @@ pub struct StudyOptions {
     pub planned_sites: Option<Vec<Option<u16>>>,
     /// Fit the macro symbiosis mode per run from the aggregate home and host series.
     pub macro_mode: bool,
+    /// Which population each run simulates (default: one per run). A planned site choice
+    /// needs the population the plan was made for, so a study with planned sites runs on the
+    /// fixed population whatever this says ([`StudyOptions::effective_population`]).
+    pub population: PopulationMode,
 }
 
 impl StudyOptions {
@@ -37,7 +70,13 @@ impl StudyOptions {
             params: Params::default(),
             planned_sites: None,
             macro_mode: true,
+            population: PopulationMode::PerRun,
         }
+    }
+
+    /// The population mode the study actually uses: `Fixed` when planned sites are given.
+    pub fn effective_population(&self) -> PopulationMode {
+        if self.planned_sites.is_some() { PopulationMode::Fixed } else { self.population }
     }
 }
 
@@ -71,6 +110,12 @@ pub fn run_seed(master: u64, run: u32) -> u64 {
     derive(master, &[label("run"), u64::from(run)])
 }
 
+/// The seed of run `run`'s population under [`PopulationMode::PerRun`]: the same for every
+/// mode, independent of the run's own stream.
+pub fn population_seed(master: u64, run: u32) -> u64 {
+    derive(master, &[label("population"), u64::from(run)])
+}
+
 /// Run the study: every mode in `opts.modes` for `opts.runs` runs. Runs execute in parallel
 /// on the current rayon pool in chunks; each chunk's results go to `sink` and the summary in
 /// job order. `progress(done, total)` is called after every run.
@@ -99,10 +144,19 @@ pub fn run_study(
     // Enough jobs per chunk to keep every thread busy, few enough to bound memory.
     let chunk = (rayon::current_num_threads() * 4).max(4);
     let mut done = 0;
+    let per_run = opts.effective_population() == PopulationMode::PerRun;
     for part in jobs.chunks(chunk) {
         let outputs: Vec<Result<RunOutput, StudyError>> = part
             .par_iter()
             .map(|&(m, r)| {
+                let own;
+                let population = if per_run {
+                    own =
+                        symbiont_abm::population::generate(scenario, population_seed(opts.seed, r));
+                    &own
+                } else {
+                    population
+                };
                 let input = RunInput {
                     scenario,
                     population,

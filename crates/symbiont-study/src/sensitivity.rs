@@ -28,7 +28,7 @@ use symbiont_model::{Levers, Scenario};
 
 use crate::StudyError;
 use crate::metrics::METRICS;
-use crate::runner::run_seed;
+use crate::runner::{PopulationMode, run_seed};
 use crate::stats::Running;
 
 /// What to run.
@@ -45,6 +45,8 @@ pub struct SensitivityOptions {
     pub params: Params,
     /// The planner's sites, needed when a setting has `site_choice = planned`.
     pub planned_sites: Option<Vec<Option<u16>>>,
+    /// Which population each run simulates (as in a study; planned sites force `Fixed`).
+    pub population: PopulationMode,
 }
 
 /// One lever (or group of levers that only make sense together) that can be swapped.
@@ -257,6 +259,17 @@ pub fn run_sensitivity(
         let outs: Vec<Result<Vec<f64>, StudyError>> = part
             .par_iter()
             .map(|&(s, r)| {
+                let own;
+                let population =
+                    if opts.population == PopulationMode::PerRun && opts.planned_sites.is_none() {
+                        own = symbiont_abm::population::generate(
+                            scenario,
+                            crate::runner::population_seed(opts.seed, r),
+                        );
+                        &own
+                    } else {
+                        population
+                    };
                 let input = RunInput {
                     scenario,
                     population,

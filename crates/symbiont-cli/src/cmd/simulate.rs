@@ -7,7 +7,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use symbiont_study::metrics::METRICS;
 use symbiont_study::rundir::{Manifest, RunDirSink, write_manifest};
-use symbiont_study::runner::{StudyOptions, run_study};
+use symbiont_study::runner::{PopulationMode, StudyOptions, run_study};
 use symbiont_study::sensitivity::{self, Sensitivity, SensitivityOptions, run_sensitivity};
 use symbiont_study::summary::StudySummary;
 use symbiont_study::tables::Format;
@@ -71,6 +71,18 @@ pub struct Args {
     /// mean for BASE).
     #[arg(long, value_name = "N", requires = "sensitivity")]
     pub sensitivity_runs: Option<u32>,
+    /// Population per run: `per-run` (default) draws each run's enterprises and host firms from
+    /// the master seed and the run index, the same in every mode, so the intervals cover the
+    /// population; `fixed` draws one population for every run. A planned site choice always
+    /// runs on the fixed population (the plan is made for it).
+    #[arg(long, value_enum, default_value = "per-run")]
+    pub population: PopulationArg,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PopulationArg {
+    PerRun,
+    Fixed,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -100,6 +112,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     if let Some(s) = a.seed {
         opts.seed = s;
     }
+    opts.population = match a.population {
+        PopulationArg::PerRun => PopulationMode::PerRun,
+        PopulationArg::Fixed => PopulationMode::Fixed,
+    };
     if let Some(ids) = &a.modes {
         opts.modes = ids
             .iter()
@@ -155,6 +171,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 seed: opts.seed,
                 params: opts.params.clone(),
                 planned_sites: opts.planned_sites.clone(),
+                population: opts.population,
             };
             let settings = 1 + sensitivity::LEVERS
                 .iter()
@@ -400,7 +417,10 @@ fn print_comparison(scenario: &symbiont_model::Scenario, s: &StudySummary, opts:
         t.add_row(row);
     }
     println!("{t}");
-    println!("mean (2.5%-97.5% of runs); summary.csv also has the 95% CI of each mean.\n");
+    println!(
+        "mean (2.5%-97.5% of runs, which include {}); summary.csv also has the 95% CI of each mean.\n",
+        opts.effective_population().intervals_include()
+    );
 
     // Symbiosis modes per pair of unit kinds (micro), then the macro mode.
     let mut pairs: Vec<(String, String)> = Vec::new();

@@ -3,7 +3,9 @@
 
 use symbiont_model::{Scenario, parse_scenario};
 use symbiont_study::StudyError;
-use symbiont_study::runner::{NullSink, RunRecord, Sink, StudyOptions, run_study};
+use symbiont_study::runner::{
+    NullSink, PopulationMode, RunRecord, Sink, StudyOptions, population_seed, run_study,
+};
 
 const SMALL: &str = include_str!("../../../../scenarios/small.toml");
 
@@ -94,4 +96,34 @@ fn bad_options_are_errors_not_panics() {
     opts.modes = vec![99];
     let e = run_study(&s, &population, &opts, &mut NullSink, &mut |_, _| {}).unwrap_err();
     assert_eq!(e.to_string(), "mode index 99 is not in the scenario");
+}
+
+#[test]
+fn per_run_populations_are_shared_across_modes_and_threads() {
+    // Two modes with the same levers: with per-run populations, run r of each is the same run
+    // (same population, same stream), and the runs differ from one another and from the
+    // fixed-population study.
+    let text = format!("{SMALL}\n[[mode]]\nid = \"my_network\"\nbase = \"network\"\n");
+    let s = parse_scenario(&text, "small+custom.toml").unwrap();
+    let net = s.modes.iter().position(|m| m.id == "network").unwrap();
+    let mine = s.modes.iter().position(|m| m.id == "my_network").unwrap();
+    let mut opts = StudyOptions::from_scenario(&s);
+    opts.modes = vec![net, mine];
+    opts.runs = 6;
+    assert_eq!(opts.population, PopulationMode::PerRun, "per-run is the default");
+    let (k1, _) = run_in_pool(1, &s, &opts);
+    let (k2, _) = run_in_pool(2, &s, &opts);
+    assert!(k1.0 == k2.0, "per-run populations differ between 1 and 2 threads");
+    let (a, b): (Vec<_>, Vec<_>) = k1.0.iter().partition(|x| x.0 == "network");
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((x.1, &x.3), (y.1, &y.3), "run {} differs between equal modes", x.1);
+    }
+    opts.population = PopulationMode::Fixed;
+    let (fixed, _) = run_in_pool(1, &s, &opts);
+    let differs = k1.0.iter().zip(&fixed.0).filter(|(x, y)| x.3 != y.3).count();
+    assert!(differs >= 10, "only {differs} of 12 runs changed with the population mode");
+    // The population itself differs from run to run.
+    let p0 = symbiont_abm::population::generate(&s, population_seed(opts.seed, 0));
+    let p1 = symbiont_abm::population::generate(&s, population_seed(opts.seed, 1));
+    assert_ne!(p0, p1);
 }

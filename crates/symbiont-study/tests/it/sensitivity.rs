@@ -26,6 +26,7 @@ fn options(s: &Scenario, runs: u32) -> SensitivityOptions {
         seed: s.study.seed,
         params: Default::default(),
         planned_sites: None,
+        population: Default::default(),
     }
 }
 
