@@ -87,10 +87,10 @@ impl Diagnostic {
                 .map(|s| s.lines().next().unwrap_or("").chars().count())
                 .unwrap_or(1)
                 .max(1);
-            let avail = text.chars().count().saturating_sub(col0).max(1);
-            let width = span_chars.min(avail);
+            let (shown, col0, avail) = window(text, col0);
+            let width = span_chars.min(avail).max(1);
             out.push_str(&format!("{pad} |\n"));
-            out.push_str(&format!("{} | {text}\n", self.line));
+            out.push_str(&format!("{} | {shown}\n", self.line));
             out.push_str(&format!("{pad} | {}{}\n", " ".repeat(col0), "^".repeat(width)));
         }
         if !self.path.is_empty() {
@@ -103,6 +103,91 @@ impl Diagnostic {
             out.push_str(&format!("{pad} = help: {h}\n"));
         }
         out
+    }
+}
+
+/// Characters of a source line shown before and after the spot when the line is long.
+const BEFORE: usize = 40;
+const AFTER: usize = 80;
+
+/// The part of a source line to show, the caret's column in it and the room right of the
+/// caret. A long line (minified TOML, a huge identifier) is cut around the spot, with an
+/// ellipsis on each side that was cut.
+fn window(text: &str, col0: usize) -> (String, usize, usize) {
+    let n = text.chars().count();
+    if n <= BEFORE + AFTER {
+        return (text.to_string(), col0, n.saturating_sub(col0).max(1));
+    }
+    let start = col0.saturating_sub(BEFORE).min(n);
+    let end = (col0 + AFTER).min(n);
+    let mut shown: String = text.chars().skip(start).take(end - start).collect();
+    let mut caret = col0 - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if end < n {
+        shown.push('…');
+    }
+    (shown, caret, end.saturating_sub(col0).max(1))
+}
+
+/// Longest identifier or word echoed whole in a message, in characters.
+const CLIP: usize = 48;
+
+/// An identifier as shown in a message: whole when short, else its start, an ellipsis and its
+/// length, so that a 10,000-character id gives a one-line diagnostic.
+pub(crate) fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    let n = s.chars().count();
+    if n <= CLIP {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let head: String = s.chars().take(CLIP - 8).collect();
+    std::borrow::Cow::Owned(format!("{head}… ({n} characters)"))
+}
+
+/// A number as shown in a message: as written for ordinary sizes, in scientific notation
+/// when huge or tiny (`1e308`, not three hundred digits).
+pub fn num_text(x: f64) -> String {
+    let a = x.abs();
+    if x.is_finite() && a != 0.0 && !(1e-6..1e15).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Read bytes as UTF-8 text. Anything else gives a located problem: the byte offset of the
+/// first byte that is not UTF-8, its line and its column (in characters).
+pub fn decode_utf8<'b>(bytes: &'b [u8], origin: &str) -> Result<&'b str, Diagnostics> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let (line, column) = LineIndex::new(before).line_col(at);
+            let len = e.error_len().unwrap_or(bytes.len() - at).max(1);
+            let shown: Vec<String> = bytes[at..(at + len).min(bytes.len())]
+                .iter()
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
+            Err(Diagnostics {
+                items: vec![Diagnostic {
+                    code: Code::Syntax,
+                    origin: origin.to_string(),
+                    span: at..at + len,
+                    line,
+                    column,
+                    path: String::new(),
+                    message: format!(
+                        "the file is not UTF-8 text: byte {} at byte offset {at} (line {line}, column {column}) is not valid UTF-8",
+                        shown.join(" ")
+                    ),
+                    expected: Some("UTF-8 text".into()),
+                    help: Some("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")".into()),
+                }],
+            })
+        }
     }
 }
 

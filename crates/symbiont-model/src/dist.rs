@@ -47,15 +47,18 @@ impl Dist {
 
     /// A short human description, e.g. `lognormal(median 2e7, sigma 1)`.
     pub fn describe(&self) -> String {
+        use crate::diag::num_text as n;
         match *self {
-            Dist::Constant(x) => format!("{x}"),
-            Dist::Uniform { low, high } => format!("uniform({low}, {high})"),
-            Dist::Normal { mean, sd } => format!("normal(mean {mean}, sd {sd})"),
+            Dist::Constant(x) => n(x),
+            Dist::Uniform { low, high } => format!("uniform({}, {})", n(low), n(high)),
+            Dist::Normal { mean, sd } => format!("normal(mean {}, sd {})", n(mean), n(sd)),
             Dist::LogNormal { median, sigma } => {
-                format!("lognormal(median {median}, sigma {sigma})")
+                format!("lognormal(median {}, sigma {})", n(median), n(sigma))
             }
-            Dist::Beta { alpha, beta } => format!("beta({alpha}, {beta})"),
-            Dist::Triangular { low, mode, high } => format!("triangular({low}, {mode}, {high})"),
+            Dist::Beta { alpha, beta } => format!("beta({}, {})", n(alpha), n(beta)),
+            Dist::Triangular { low, mode, high } => {
+                format!("triangular({}, {}, {})", n(low), n(mode), n(high))
+            }
         }
     }
 }

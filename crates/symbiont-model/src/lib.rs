@@ -30,13 +30,25 @@ pub mod scenario;
 pub mod seed;
 mod write;
 
-pub use diag::{Code, Diagnostic, Diagnostics};
+pub use diag::{Code, Diagnostic, Diagnostics, decode_utf8, num_text};
 pub use dist::Dist;
 pub use levers::Levers;
 pub use mode::{Effect, SymbiosisMode, Which};
 pub use parse::parse_scenario;
 pub use scenario::*;
 pub use write::to_toml;
+
+/// Parse and check a scenario from the bytes of a file. Bytes that are not UTF-8 are one
+/// located problem (byte offset, line and column), like any other.
+///
+/// ```
+/// let d = symbiont_model::parse_scenario_bytes(b"[scenario]\nname = \"caf\xe9\"\n", "latin1.toml")
+///     .unwrap_err();
+/// assert_eq!((d.items[0].line, d.items[0].column), (2, 12));
+/// ```
+pub fn parse_scenario_bytes(bytes: &[u8], origin: &str) -> Result<Scenario, Diagnostics> {
+    parse_scenario(decode_utf8(bytes, origin)?, origin)
+}
 
 /// The default scenario, "overseas Jiangsu" in Laos, embedded in every binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/overseas-jiangsu-laos.toml");

@@ -11,10 +11,10 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics, clip, num_text};
 use crate::dist::Dist;
 use crate::levers::{Levers, words};
-use crate::raw::{Cx, Rule, Table, did_you_mean, type_name};
+use crate::raw::{Cx, MAX_MAGNITUDE, Rule, Table, did_you_mean, type_name};
 use crate::scenario::*;
 
 /// Parse and check a scenario. `origin` names the source in messages (usually the file path).
@@ -153,15 +153,56 @@ struct Builder {
     sectors: HashMap<String, (Range<usize>, usize)>,
 }
 
+/// The longest id, in characters.
+const MAX_ID_LEN: usize = 128;
+
+/// The largest transport-cost multiplier (1 = the baseline), at the start or after events.
+const MAX_TRANSPORT: f64 = 1000.0;
+
+/// The largest `sigma` of a lognormal: beyond it, draws and the mean leave the range of a double.
+const MAX_LOG_SIGMA: f64 = 10.0;
+
+/// The shape parameters a beta may have: outside, its sampler loses all precision.
+const BETA_SHAPE: std::ops::RangeInclusive<f64> = 1e-3..=1e6;
+
+/// At most this many ids are listed in an "expected one of" message.
+const MAX_LISTED: usize = 20;
+
+/// `"a", "b", "c"`, or the first [`MAX_LISTED`] and "and N more".
+fn quoted_list(ids: &[&str]) -> String {
+    let mut s = ids
+        .iter()
+        .take(MAX_LISTED)
+        .map(|k| format!("\"{}\"", clip(k)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > MAX_LISTED {
+        s.push_str(&format!(" and {} more", ids.len() - MAX_LISTED));
+    }
+    s
+}
+
 impl Builder {
     fn check_id(cx: &mut Cx<'_>, id: &Spanned<String>, path: &str) {
+        let n = id.get_ref().chars().count();
+        if n > MAX_ID_LEN {
+            cx.error(
+                Code::OutOfRange,
+                id.span(),
+                path,
+                format!("id \"{}\" is too long", clip(id.get_ref())),
+                Some(format!("an id of at most {MAX_ID_LEN} characters")),
+                None,
+            );
+            return;
+        }
         let ok = id.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if !ok {
             cx.error(
                 Code::OutOfRange,
                 id.span(),
                 path,
-                format!("id \"{}\" has characters an id may not have", id.get_ref()),
+                format!("id \"{}\" has characters an id may not have", clip(id.get_ref())),
                 Some("letters, digits, '-', '_' or '.' only".into()),
                 None,
             );
@@ -183,7 +224,7 @@ impl Builder {
                 Code::DuplicateId,
                 id.span(),
                 path,
-                format!("duplicate {what} id \"{}\"", id.get_ref()),
+                format!("duplicate {what} id \"{}\"", clip(id.get_ref())),
                 Some(format!("an id no other {what} has")),
                 Some(format!("first declared at {first}")),
             );
@@ -202,7 +243,7 @@ impl Builder {
                 path,
                 format!(
                     "duplicate unit id \"{}\" (already used by a {})",
-                    id.get_ref(),
+                    clip(id.get_ref()),
                     prev.kind.word()
                 ),
                 Some("an id no other unit has (unit ids are shared by all kinds)".into()),
@@ -228,14 +269,11 @@ impl Builder {
             Code::DanglingReference,
             r.id.span(),
             &r.path,
-            format!("unknown {what} \"{}\"", r.id.get_ref()),
+            format!("unknown {what} \"{}\"", clip(r.id.get_ref())),
             Some(if known.is_empty() {
                 format!("the id of a declared {what} (none is declared)")
             } else {
-                format!(
-                    "one of {}",
-                    known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
-                )
+                format!("one of {}", quoted_list(&known))
             }),
             did_you_mean(r.id.get_ref(), known.iter().copied()),
         );
@@ -260,7 +298,7 @@ impl Builder {
                 &r.path,
                 format!(
                     "region \"{}\" is on the {} side, but this unit belongs on the {} side",
-                    r.id.get_ref(),
+                    clip(r.id.get_ref()),
                     region.side.word(),
                     want.word()
                 ),
@@ -293,9 +331,20 @@ impl Builder {
         };
         let span = v.span();
         let d = match v.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => {
-                Dist::Constant(crate::raw::as_f64(v.get_ref())?)
-            }
+            DeValue::Integer(_) | DeValue::Float(_) => match crate::raw::as_f64(v.get_ref()) {
+                Some(x) => Dist::Constant(x),
+                None => {
+                    cx.error(
+                        Code::WrongType,
+                        span,
+                        &path,
+                        format!("`{key}` is not a number that can be read"),
+                        Some("a finite number".into()),
+                        None,
+                    );
+                    return None;
+                }
+            },
             DeValue::Table(_) => {
                 let mut dt = Table::from_val(cx, v, path.clone())?;
                 let kinds: &[(&str, u8)] = &[
@@ -405,7 +454,7 @@ impl Builder {
         let mut out = Vec::new();
         let mut ok = true;
         for (k, val) in mt.entries() {
-            let kpath = format!("{path}.{}", k.get_ref());
+            let kpath = format!("{path}.{}", clip(k.get_ref()));
             let share = crate::raw::as_f64(val.get_ref());
             match share {
                 Some(s) if s.is_finite() && s >= 0.0 => {}
@@ -414,7 +463,7 @@ impl Builder {
                         Code::OutOfRange,
                         val.span(),
                         &kpath,
-                        format!("the share of \"{}\" must be a number >= 0", k.get_ref()),
+                        format!("the share of \"{}\" must be a number >= 0", clip(k.get_ref())),
                         Some("a number in 0..=1".into()),
                         None,
                     );
@@ -437,7 +486,7 @@ impl Builder {
                 Code::Inconsistent,
                 v.span(),
                 &path,
-                format!("the shares of `{key}` sum to {sum}, not 1"),
+                format!("the shares of `{key}` sum to {}, not 1", num_text(sum)),
                 Some("shares that sum to 1".into()),
                 None,
             );
@@ -505,7 +554,7 @@ impl Builder {
                     Code::OutOfRange,
                     c.span(),
                     &t.field_path("country"),
-                    format!("country \"{}\" is not an ISO 3166 alpha-3 code", c.get_ref()),
+                    format!("country \"{}\" is not an ISO 3166 alpha-3 code", clip(c.get_ref())),
                     Some("three capital letters, e.g. \"LAO\" or \"CHN\"".into()),
                     None,
                 );
@@ -796,6 +845,7 @@ impl Builder {
             let sector_mix = self.mix(cx, &mut t, "sectors", &self.sectors.clone(), "sector");
             let capability = Self::dist(cx, &mut t, "capability", Domain::Unit);
             let employment = Self::dist(cx, &mut t, "employment", Domain::Positive);
+            let home_investment = t.num_or(cx, "home_investment_usd", Rule::NonNeg, 0.0);
             t.finish(cx);
             host_firm_groups.push(HostFirmGroup {
                 name: name.unwrap_or_else(|| {
@@ -807,6 +857,7 @@ impl Builder {
                 sector_mix: sector_mix.unwrap_or_default(),
                 capability: capability.unwrap_or(Dist::Constant(0.5)),
                 employment: employment.unwrap_or(Dist::Constant(1.0)),
+                home_investment_usd: home_investment,
             });
         }
 
@@ -815,6 +866,7 @@ impl Builder {
             let (id, name, region) = self.unit_head(cx, &mut t, UnitKind::University, i, &regions);
             let talent = t.num(cx, "talent_per_period", Rule::NonNeg);
             let places = t.num_or(cx, "training_places", Rule::NonNeg, 0.0);
+            let students = t.num_or(cx, "students_to_home_per_period", Rule::NonNeg, 0.0);
             t.finish(cx);
             universities.push(University {
                 id,
@@ -822,6 +874,7 @@ impl Builder {
                 region,
                 talent_per_period: talent.unwrap_or(0.0),
                 training_places: places,
+                students_to_home_per_period: students,
             });
         }
 
@@ -842,7 +895,6 @@ impl Builder {
         }
 
         let mut finance = Vec::new();
-            let home_investment = t.num_or(cx, "home_investment_usd", Rule::NonNeg, 0.0);
         for (i, mut t) in root.tables(cx, "finance").into_iter().enumerate() {
             let (id, name, region) = self.unit_head(cx, &mut t, UnitKind::Finance, i, &regions);
             let cap = t.num(cx, "credit_capacity_usd", Rule::NonNeg);
@@ -854,7 +906,6 @@ impl Builder {
                 name,
                 region,
                 credit_capacity_usd: cap.unwrap_or(0.0),
-                home_investment_usd: home_investment,
                 base_rate: rate.unwrap_or(0.0),
                 risk_appetite: appetite.unwrap_or(0.0),
             });
@@ -863,7 +914,6 @@ impl Builder {
         let mut intermediaries = Vec::new();
         for (i, mut t) in root.tables(cx, "intermediary").into_iter().enumerate() {
             let (id, name, region) =
-            let students = t.num_or(cx, "students_to_home_per_period", Rule::NonNeg, 0.0);
                 self.unit_head(cx, &mut t, UnitKind::Intermediary, i, &regions);
             let service = t.choice(cx, "service", SERVICES);
             let cap = t.num(cx, "capacity_clients", Rule::NonNeg);
@@ -871,7 +921,6 @@ impl Builder {
             let effect = t.num(cx, "effect", Rule::Unit);
             t.finish(cx);
             intermediaries.push(Intermediary {
-                students_to_home_per_period: students,
                 id,
                 name,
                 region,
@@ -922,16 +971,12 @@ impl Builder {
                     &t.field_path("province"),
                     format!(
                         "province \"{}\" is not a province of region \"{}\"",
-                        p.get_ref(),
-                        r.id
+                        clip(p.get_ref()),
+                        clip(&r.id)
                     ),
                     Some(format!(
                         "one of {}",
-                        r.provinces
-                            .iter()
-                            .map(|q| format!("\"{q}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        quoted_list(&r.provinces.iter().map(String::as_str).collect::<Vec<_>>())
                     )),
                     did_you_mean(p.get_ref(), r.provinces.iter().map(String::as_str)),
                 );
@@ -996,8 +1041,8 @@ impl Builder {
             let factor = t.opt_choice(cx, "factor", FACTORS);
             let weight = t.num_or(cx, "weight", Rule::Pos, 1.0);
             let two_way = t.opt_bool(cx, "two_way").unwrap_or(true);
-            let sab = t.opt_num(cx, "sigma_ab", Rule::Any);
-            let sba = t.opt_num(cx, "sigma_ba", Rule::Any);
+            let sab = t.opt_num(cx, "sigma_ab", Rule::Between(-1000.0, 1000.0));
+            let sba = t.opt_num(cx, "sigma_ba", Rule::Between(-1000.0, 1000.0));
             if sab.is_some() != sba.is_some() {
                 cx.error(
                     Code::Inconsistent,
@@ -1022,7 +1067,12 @@ impl Builder {
                     home_push: t.num_or(cx, "home_push", Rule::Unit, 0.5),
                     coordinated_demand: t.num_or(cx, "coordinated_demand", Rule::Unit, 0.5),
                     shock_volatility: t.num_or(cx, "shock_volatility", Rule::Unit, 0.1),
-                    transport_cost: t.num_or(cx, "transport_cost", Rule::NonNeg, 1.0),
+                    transport_cost: t.num_or(
+                        cx,
+                        "transport_cost",
+                        Rule::Between(0.0, MAX_TRANSPORT),
+                        1.0,
+                    ),
                     tariff: t.num_or(cx, "tariff", Rule::Unit, 0.0),
                 };
                 t.finish(cx);
@@ -1040,6 +1090,7 @@ impl Builder {
 
         let mut events = Vec::new();
         let mut event_ids = HashMap::new();
+        let mut transport = TransportBound::new(environment.transport_cost);
         for (i, mut t) in root.tables(cx, "event").into_iter().enumerate() {
             let id = t.str(cx, "id");
             if let Some(id) = &id {
@@ -1067,10 +1118,16 @@ impl Builder {
             for mut ct in t.tables(cx, "change") {
                 let driver = ct.choice(cx, "driver", DRIVERS);
                 let op = ct.choice(cx, "op", OPS);
+                let value_span = ct.get("value").map(|v| v.span());
                 let value = ct.num(cx, "value", Rule::Any);
+                let path = ct.field_path("value");
                 ct.finish(cx);
                 if let (Some(driver), Some(op), Some(value)) = (driver, op, value) {
-                    changes.push(Change { driver, op, value });
+                    let change = Change { driver, op, value };
+                    if driver == Driver::TransportCost {
+                        transport.check(cx, &change, value_span.unwrap_or(0..0), &path);
+                    }
+                    changes.push(change);
                 }
             }
             t.finish(cx);
@@ -1202,11 +1259,54 @@ impl Builder {
             Code::DanglingReference,
             r.id.span(),
             &r.path,
-            format!("unknown unit \"{}\"", r.id.get_ref()),
+            format!("unknown unit \"{}\"", clip(r.id.get_ref())),
             Some("the id of a declared unit (government, department, enterprise, group, university, ...)".into()),
             did_you_mean(r.id.get_ref(), known.iter().copied()),
         );
         None
+    }
+}
+
+/// The highest transport-cost multiplier the events can reach, in whatever order they apply:
+/// `(max(start, sets) + positive adds) * scales above 1`. A change that lifts it above
+/// [`MAX_TRANSPORT`] is reported (once).
+struct TransportBound {
+    start: f64,
+    max_set: f64,
+    adds: f64,
+    scale: f64,
+    reported: bool,
+}
+
+impl TransportBound {
+    fn new(start: f64) -> Self {
+        TransportBound { start, max_set: 0.0, adds: 0.0, scale: 1.0, reported: false }
+    }
+
+    fn check(&mut self, cx: &mut Cx<'_>, c: &Change, span: Range<usize>, path: &str) {
+        match c.op {
+            ChangeOp::Set => self.max_set = self.max_set.max(c.value),
+            ChangeOp::Add => self.adds += c.value.max(0.0),
+            ChangeOp::Scale => self.scale *= c.value.max(1.0),
+        }
+        let high = (self.start.max(self.max_set) + self.adds) * self.scale;
+        if !self.reported && (high.is_nan() || high > MAX_TRANSPORT) {
+            self.reported = true;
+            cx.error(
+                Code::OutOfRange,
+                span,
+                path,
+                format!(
+                    "with this change the events can take the transport cost to {} times the baseline",
+                    num_text(high)
+                ),
+                Some(format!(
+                    "changes that keep transport_cost within 0..={} (1 = the baseline)",
+                    num_text(MAX_TRANSPORT)
+                )),
+                None,
+            );
+        }
     }
 }
 
@@ -1260,7 +1360,7 @@ fn chain_mix(cx: &mut Cx<'_>, t: &mut Table<'_, '_>) -> Option<[f64; 3]> {
             Code::Inconsistent,
             span,
             &path,
-            format!("the chain shares sum to {sum}, not 1"),
+            format!("the chain shares sum to {}, not 1", num_text(sum)),
             Some("upstream + midstream + downstream = 1".into()),
             None,
         );
@@ -1274,31 +1374,84 @@ fn dist_problem(d: &Dist, domain: Domain) -> Option<String> {
     let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
     let param = match *d {
         Dist::Constant(x) if !x.is_finite() => Some("the value is not finite".to_string()),
-        Dist::Uniform { low, high } if !finite(&[low, high]) || low >= high => {
-            Some(format!("a uniform needs low < high (got {low} and {high})"))
-        }
+        Dist::Uniform { low, high } if !finite(&[low, high]) || low >= high => Some(format!(
+            "a uniform needs low < high (got {} and {})",
+            num_text(low),
+            num_text(high)
+        )),
         Dist::Normal { mean, sd } if !finite(&[mean, sd]) || sd <= 0.0 => {
-            Some(format!("sd must be > 0 (got {sd})"))
+            Some(format!("sd must be > 0 (got {})", num_text(sd)))
         }
         Dist::LogNormal { median, sigma }
             if !finite(&[median, sigma]) || median <= 0.0 || sigma <= 0.0 =>
         {
-            Some(format!("a lognormal needs median > 0 and sigma > 0 (got {median} and {sigma})"))
+            Some(format!(
+                "a lognormal needs median > 0 and sigma > 0 (got {} and {})",
+                num_text(median),
+                num_text(sigma)
+            ))
         }
         Dist::Beta { alpha, beta } if !finite(&[alpha, beta]) || alpha <= 0.0 || beta <= 0.0 => {
-            Some(format!("a beta needs alpha > 0 and beta > 0 (got {alpha} and {beta})"))
+            Some(format!(
+                "a beta needs alpha > 0 and beta > 0 (got {} and {})",
+                num_text(alpha),
+                num_text(beta)
+            ))
         }
         Dist::Triangular { low, mode, high }
             if !(finite(&[low, mode, high]) && low <= mode && mode <= high && low < high) =>
         {
             Some(format!(
-                "a triangular needs low <= mode <= high and low < high (got {low}, {mode}, {high})"
+                "a triangular needs low <= mode <= high and low < high (got {}, {}, {})",
+                num_text(low),
+                num_text(mode),
+                num_text(high)
             ))
         }
         _ => None,
     };
     if param.is_some() {
         return param;
+    }
+    let big = |xs: &[f64]| xs.iter().any(|x| x.abs() > MAX_MAGNITUDE);
+    let size = match *d {
+        Dist::Constant(x) if big(&[x]) => Some(num_text(x)),
+        Dist::Uniform { low, high } if big(&[low, high]) => {
+            Some(format!("{} to {}", num_text(low), num_text(high)))
+        }
+        Dist::Normal { mean, sd } if big(&[mean, sd]) => {
+            Some(format!("mean {}, sd {}", num_text(mean), num_text(sd)))
+        }
+        Dist::LogNormal { median, .. } if big(&[median]) => {
+            Some(format!("median {}", num_text(median)))
+        }
+        Dist::Beta { alpha, beta } if big(&[alpha, beta]) => {
+            Some(format!("alpha {}, beta {}", num_text(alpha), num_text(beta)))
+        }
+        Dist::Triangular { low, mode, high } if big(&[low, mode, high]) => {
+            Some(format!("{}, {}, {}", num_text(low), num_text(mode), num_text(high)))
+        }
+        _ => None,
+    };
+    if let Some(size) = size {
+        return Some(format!("its parameters ({size}) go beyond 1e15 in magnitude"));
+    }
+    if let Dist::Beta { alpha, beta } = *d
+        && !(BETA_SHAPE.contains(&alpha) && BETA_SHAPE.contains(&beta))
+    {
+        return Some(format!(
+            "a beta's shape parameters must lie in 1e-3..=1e6 (got {} and {})",
+            num_text(alpha),
+            num_text(beta)
+        ));
+    }
+    if let Dist::LogNormal { sigma, .. } = *d
+        && sigma > MAX_LOG_SIGMA
+    {
+        return Some(format!(
+            "sigma {} is above {MAX_LOG_SIGMA}: its draws and its mean would overflow",
+            num_text(sigma)
+        ));
     }
     let (lo, hi) = d.support();
     match domain {
@@ -1311,11 +1464,14 @@ fn dist_problem(d: &Dist, domain: Domain) -> Option<String> {
                     )) =>
         {
             Some(format!(
-                "it can give values <= 0 (lowest {lo}), and this quantity must be positive"
+                "it can give values <= 0 (lowest {}), and this quantity must be positive",
+                num_text(lo)
             ))
         }
         Domain::Unit if lo < 0.0 || hi > 1.0 => Some(format!(
-            "it can give values outside 0..=1 ({lo} to {hi}), and this quantity is a share"
+            "it can give values outside 0..=1 ({} to {}), and this quantity is a share",
+            num_text(lo),
+            num_text(hi)
         )),
         _ => None,
     }

@@ -10,7 +10,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Code, Diagnostic, LineIndex};
+use crate::diag::{Code, Diagnostic, LineIndex, clip, num_text};
 
 pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
 
@@ -74,6 +74,10 @@ pub(crate) fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<String> {
+    // A typo is short; comparing a very long word with every candidate would only cost time.
+    if word.chars().count() > MAX_SUGGEST_LEN {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = strsim::levenshtein(&word.to_lowercase(), &c.to_lowercase());
@@ -86,12 +90,24 @@ pub(crate) fn did_you_mean<'c>(
     (d <= limit).then(|| format!("did you mean `{c}`?"))
 }
 
-/// Read a number (integer or float) from a value.
+/// Words longer than this get no "did you mean".
+const MAX_SUGGEST_LEN: usize = 64;
+
+/// The largest magnitude of any number in a scenario (money in US$, counts, weights, the
+/// parameters of distributions). Sums and products of such numbers over every unit and
+/// period stay far inside the range of a double, so a scenario that passes the check cannot
+/// make an engine produce inf or NaN.
+pub(crate) const MAX_MAGNITUDE: f64 = 1e15;
+
+/// Read a number (integer or float) from a value. An integer too large for 64 bits is read as
+/// the nearest double, so that the range check names it instead of calling it a wrong type.
 pub(crate) fn as_f64(v: &DeValue<'_>) -> Option<f64> {
     match v {
         DeValue::Integer(i) => {
             let s: String = i.as_str().chars().filter(|c| *c != '_').collect();
-            i64::from_str_radix(&s, i.radix()).ok().map(|x| x as f64)
+            i64::from_str_radix(&s, i.radix()).ok().map(|x| x as f64).or_else(|| {
+                if i.radix() == 10 { s.parse::<f64>().ok() } else { big_radix(&s, i.radix()) }
+            })
         }
         DeValue::Float(f) => {
             let s: String = f.as_str().chars().filter(|c| *c != '_').collect();
@@ -104,6 +120,20 @@ pub(crate) fn as_f64(v: &DeValue<'_>) -> Option<f64> {
         }
         _ => None,
     }
+}
+
+/// A hexadecimal, octal or binary integer beyond 64 bits, as the nearest double.
+fn big_radix(digits: &str, radix: u32) -> Option<f64> {
+    let digits = digits.trim_start_matches(['+']);
+    let (neg, digits) = match digits.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, digits),
+    };
+    let mut x = 0.0f64;
+    for c in digits.chars() {
+        x = x * f64::from(radix) + f64::from(c.to_digit(radix)?);
+    }
+    Some(if neg { -x } else { x })
 }
 
 /// Read an integer from a value.
@@ -132,12 +162,12 @@ pub(crate) enum Rule {
 }
 
 impl Rule {
-    fn ok(self, x: f64) -> bool {
+    pub(crate) fn ok(self, x: f64) -> bool {
         x.is_finite()
             && match self {
-                Rule::Any => true,
-                Rule::NonNeg => x >= 0.0,
-                Rule::Pos => x > 0.0,
+                Rule::Any => x.abs() <= MAX_MAGNITUDE,
+                Rule::NonNeg => (0.0..=MAX_MAGNITUDE).contains(&x),
+                Rule::Pos => x > 0.0 && x <= MAX_MAGNITUDE,
                 Rule::Unit => (0.0..=1.0).contains(&x),
                 Rule::Between(lo, hi) => (lo..=hi).contains(&x),
             }
@@ -145,11 +175,11 @@ impl Rule {
 
     pub(crate) fn describe(self) -> String {
         match self {
-            Rule::Any => "a finite number".into(),
-            Rule::NonNeg => "a number >= 0".into(),
-            Rule::Pos => "a number > 0".into(),
+            Rule::Any => "a finite number in -1e15..=1e15".into(),
+            Rule::NonNeg => "a number in 0..=1e15".into(),
+            Rule::Pos => "a number > 0 and <= 1e15".into(),
             Rule::Unit => "a number in 0..=1".into(),
-            Rule::Between(lo, hi) => format!("a number in {lo}..={hi}"),
+            Rule::Between(lo, hi) => format!("a number in {}..={}", num_text(lo), num_text(hi)),
         }
     }
 }
@@ -239,11 +269,12 @@ impl<'a, 'i> Table<'a, 'i> {
             return None;
         };
         if !rule.ok(x) {
+            let why = if !x.is_finite() { "not a finite number" } else { "out of range" };
             cx.error(
                 Code::OutOfRange,
                 v.span(),
                 &self.field_path(key),
-                format!("`{key}` is {x}, out of range"),
+                format!("`{key}` is {}, {why}", num_text(x)),
                 Some(rule.describe()),
                 None,
             );
@@ -389,7 +420,7 @@ impl<'a, 'i> Table<'a, 'i> {
             Code::OutOfRange,
             v.span(),
             &self.field_path(key),
-            format!("`{key}` = \"{s}\" is not a known value"),
+            format!("`{key}` = \"{}\" is not a known value", clip(s)),
             Some(expected),
             did_you_mean(s, words.iter().copied()),
         );
@@ -449,7 +480,16 @@ impl<'a, 'i> Table<'a, 'i> {
         let mut out = Vec::with_capacity(a.len());
         for (i, item) in a.iter().enumerate() {
             match as_f64(item.get_ref()) {
-                Some(x) => out.push(x),
+                // nan marks a missing year; anything else must be a finite number of bounded size.
+                Some(x) if x.is_nan() || (x.is_finite() && x.abs() <= MAX_MAGNITUDE) => out.push(x),
+                Some(x) => cx.error(
+                    Code::OutOfRange,
+                    item.span(),
+                    &format!("{}[{i}]", self.field_path(key)),
+                    format!("item {i} of `{key}` is {}, out of range", num_text(x)),
+                    Some("a finite number in -1e15..=1e15 (or nan for a missing year)".into()),
+                    None,
+                ),
                 None => cx.error(
                     Code::WrongType,
                     item.span(),
@@ -524,13 +564,14 @@ impl<'a, 'i> Table<'a, 'i> {
             } else {
                 format!("`{}`", self.path)
             };
+            let key = clip(key);
             cx.error(
                 Code::UnknownKey,
                 k.span(),
-                &self.field_path(key),
+                &self.field_path(&key),
                 format!("unknown key `{key}` in {table}"),
                 Some(format!("one of {}", known.join(", "))),
-                did_you_mean(key, known.iter().copied()),
+                did_you_mean(&key, known.iter().copied()),
             );
         }
     }

@@ -81,13 +81,13 @@ fn wrong_type() {
         "wage_usd = 1800",
         "wage_usd = \"cheap\"",
         expect![[r#"
-            error[wrong-type]: `wage_usd` must be a number > 0, found a string
+            error[wrong-type]: `wage_usd` must be a number > 0 and <= 1e15, found a string
               --> small.toml:26:12
                |
             26 | wage_usd = "cheap"
                |            ^^^^^^^
                = field: region[1].wage_usd
-               = expected: a number > 0
+               = expected: a number > 0 and <= 1e15
         "#]],
     );
 }

@@ -2,4 +2,5 @@
 
 mod fuzz;
 mod invalid;
+mod magnitudes;
 mod scenario;
