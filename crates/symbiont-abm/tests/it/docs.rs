@@ -190,3 +190,44 @@ fn every_period_output_column_is_defined() {
     let stale: Vec<&&str> = defined.iter().filter(|d| !fields.iter().any(|f| f == *d)).collect();
     assert!(stale.is_empty(), "output rows of docs/model.md that are no column: {stale:?}");
 }
+
+#[test]
+fn every_factor_has_an_outward_and_a_return_channel_in_the_table() {
+    let rows = table(&["factor", "direction", "channel"]);
+    let mut missing = Vec::new();
+    for f in symbiont_abm::output::FlowFactor::ALL {
+        for dir in ["out", "back"] {
+            if !rows.iter().skip(1).any(|r| r[0] == f.word() && r[1] == dir) {
+                missing.push(format!("{} {dir}", f.word()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "channels missing from docs/model.md: {missing:?}");
+    let unknown: Vec<&String> = rows
+        .iter()
+        .skip(1)
+        .map(|r| &r[0])
+        .filter(|w| !symbiont_abm::output::FlowFactor::ALL.iter().any(|f| f.word() == *w))
+        .collect();
+    assert!(unknown.is_empty(), "channel rows of docs/model.md with no such factor: {unknown:?}");
+}
+
+#[test]
+fn every_tie_kind_is_described_with_its_factor() {
+    let rows = table(&["kind", "factor", "source → target"]);
+    let mut wrong = Vec::new();
+    for k in symbiont_abm::TieKind::ALL {
+        match rows.iter().skip(1).find(|r| unquote(&r[0]) == k.word()) {
+            None => wrong.push(format!("{}: no row", k.word())),
+            Some(r) if r[1] != k.factor().word() => wrong.push(format!(
+                "{}: the doc says {}, the code {}",
+                k.word(),
+                r[1],
+                k.factor().word()
+            )),
+            Some(_) => {}
+        }
+    }
+    assert!(wrong.is_empty(), "tie kinds in docs/model.md: {wrong:?}");
+    assert_eq!(rows.len() - 1, symbiont_abm::TieKind::ALL.len(), "one row per tie kind");
+}
