@@ -155,8 +155,12 @@ pub enum DataError {
     Times { prev: f64, next: f64 },
     #[error("{unit} at t = {t}: value {value} is not finite")]
     NotFinite { unit: String, t: f64, value: f64 },
-    #[error("{unit} at t = {t}: value {value} must be > 0 ({why})")]
+    #[error("{unit} at t = {t}: value {} must be > 0 ({why})", symbiont_model::num_text(*value))]
     NonPositive { unit: String, t: f64, value: f64, why: &'static str },
+    #[error("{got} names for {expected} units")]
+    Names { got: usize, expected: usize },
+    #[error("the unit {0:?} is named twice")]
+    DuplicateName(String),
 }
 
 impl Series {
@@ -166,6 +170,12 @@ impl Series {
         }
         if x.len() > 16 {
             return Err(DataError::TooManyUnits(x.len()));
+        }
+        if names.len() != x.len() {
+            return Err(DataError::Names { got: names.len(), expected: x.len() });
+        }
+        if let Some(k) = (0..names.len()).find(|&k| names[..k].contains(&names[k])) {
+            return Err(DataError::DuplicateName(names[k].clone()));
         }
         for w in t.windows(2) {
             if w[1].is_nan() || w[0].is_nan() || w[1] <= w[0] {

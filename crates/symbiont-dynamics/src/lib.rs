@@ -19,6 +19,7 @@
 //!   say why ([`FitError::NotIdentified`]).
 //! - [`degree()`]: symbiosis degree δ and allocation share θ, with a warning when the estimator
 //!   cannot separate the two directions.
+//! - [`data`]: the CSV reader of `symbiont dynamics fit`, with located errors.
 //! - [`spec`]: the TOML model file of `symbiont dynamics simulate`, with located errors.
 //!
 //! E3 (grey LV) is not implemented: its exact discretisation is unverified (METHODS §8).
@@ -53,6 +54,7 @@
 //! ```
 
 pub mod classify;
+pub mod data;
 pub mod degree;
 mod e2;
 pub mod equilibria;
