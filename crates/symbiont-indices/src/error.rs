@@ -15,7 +15,7 @@ impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}, line {}", self.source, self.line)?;
         if let Some(c) = &self.column {
-            write!(f, ", column \"{c}\"")?;
+            write!(f, ", column \"{}\"", crate::panel::clip(c))?;
         }
         Ok(())
     }

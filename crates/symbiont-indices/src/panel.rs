@@ -201,7 +201,8 @@ impl Grid {
                     self.header_line,
                     None,
                     format!(
-                        "there is no {role} column \"{name}\"; the columns are {}",
+                        "there is no {role} column \"{}\"; the columns are {}",
+                        clip(name),
                         quote_list(&self.header)
                     ),
                 )),
@@ -211,8 +212,33 @@ impl Grid {
     }
 }
 
+/// At most this many names are listed in a message.
+const MAX_LISTED: usize = 20;
+
+/// Longest name echoed whole in a message, in characters.
+const CLIP: usize = 48;
+
+/// A name as shown in a message: whole when short, else its start, an ellipsis and its length.
+pub(crate) fn clip(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= CLIP {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(CLIP - 8).collect();
+    format!("{head}… ({n} characters)")
+}
+
 fn quote_list(xs: &[String]) -> String {
-    xs.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ")
+    let mut s = xs
+        .iter()
+        .take(MAX_LISTED)
+        .map(|x| format!("\"{}\"", clip(x)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if xs.len() > MAX_LISTED {
+        s.push_str(&format!(" and {} more", xs.len() - MAX_LISTED));
+    }
+    s
 }
 
 const ENTITY_GUESSES: &[&str] = &[
@@ -233,9 +259,20 @@ const VALUE_GUESSES: &[&str] = &["value", "val"];
 
 /// Read a panel from CSV bytes (long, wide or WDI layout).
 pub fn read_csv(bytes: &[u8], source: &str, o: &ReadOptions) -> Result<Panel, PanelError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| PanelError::File {
-        source_name: source.into(),
-        why: format!("not UTF-8 text ({e}); save the CSV as UTF-8"),
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        // Locate the first bad byte: its offset, line and column (in characters).
+        let at = e.valid_up_to();
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line = before.matches('\n').count() as u64 + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        PanelError::At {
+            at: Location { source: source.into(), line, column: None },
+            why: format!(
+                "not UTF-8 text: byte 0x{:02X} at byte offset {at} (column {column}) is not valid \
+                 UTF-8; save the CSV as UTF-8",
+                bytes[at]
+            ),
+        }
     })?;
     // Excel and the World Bank's downloads start with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -346,26 +383,38 @@ fn parse_value(g: &Grid, line: u64, column: &str, s: &str) -> Result<Option<f64>
     }
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
-        Ok(_) => Err(g.at(line, Some(column), format!("\"{s}\" is not a finite number"))),
+        Ok(_) => Err(g.at(line, Some(column), format!("\"{}\" is not a finite number", clip(s)))),
         Err(_) => Err(g.at(
             line,
             Some(column),
-            format!("\"{s}\" is not a number; expected a number, or an empty cell or \"..\" for a missing value"),
+            format!(
+                "\"{}\" is not a number; expected a number, or an empty cell or \"..\" for a missing value",
+                clip(s)
+            ),
         )),
     }
 }
+
+/// The latest year a panel may have (and years are never negative).
+pub const MAX_YEAR: i32 = 9999;
 
 fn parse_year(g: &Grid, line: u64, column: &str, s: &str) -> Result<i32, PanelError> {
     let v: Option<i32> = s.parse().ok().or_else(|| {
         s.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && f.abs() < 1e6).map(|f| f as i32)
     });
-    v.ok_or_else(|| {
-        g.at(
+    match v {
+        Some(y) if (0..=MAX_YEAR).contains(&y) => Ok(y),
+        Some(_) => Err(g.at(
             line,
             Some(column),
-            format!("\"{s}\" is not a year; expected a whole number like 2015"),
-        )
-    })
+            format!("\"{}\" is not a year in 0..={MAX_YEAR}", clip(s)),
+        )),
+        None => Err(g.at(
+            line,
+            Some(column),
+            format!("\"{}\" is not a year; expected a whole number like 2015", clip(s)),
+        )),
+    }
 }
 
 struct Builder {
@@ -416,7 +465,9 @@ impl Builder {
                 cell.line,
                 Some(column),
                 format!(
-                    "a second value for indicator \"{ind}\" at {key}; the first is on line {}",
+                    "a second value for indicator \"{}\" at {}; the first is on line {}",
+                    clip(ind),
+                    clip(&key.to_string()),
                     prev.line
                 ),
             ));
@@ -490,6 +541,21 @@ fn indicator_name(header: &str) -> &str {
 
 fn from_grid(g: Grid, o: &ReadOptions) -> Result<Panel, PanelError> {
     let g = skip_wdi_preamble(g);
+    // A name given to two columns makes every later lookup ambiguous.
+    for (k, h) in g.header.iter().enumerate() {
+        if let Some(first) = g.header[..k].iter().position(|x| !h.is_empty() && x == h) {
+            return Err(g.at(
+                g.header_line,
+                Some(h),
+                format!(
+                    "the header names this column twice (columns {} and {}); give each column its \
+                     own name",
+                    first + 1,
+                    k + 1
+                ),
+            ));
+        }
+    }
     let wanted = |name: &str| o.only.as_ref().is_none_or(|only| only.iter().any(|x| x == name));
     let format = match o.format {
         PanelFormat::Auto => {

@@ -3,6 +3,7 @@
 
 mod coupling;
 mod entropy;
+mod fuzz;
 mod grade;
 mod panel;
 mod pipeline;
