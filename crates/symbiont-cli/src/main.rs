@@ -9,6 +9,7 @@ mod cmd;
 mod diag;
 mod out;
 
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -63,8 +64,51 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+    // `--json` anywhere on the line asks for a JSON answer, errors included.
+    let json = std::env::args_os().skip(1).any(|a| a == "--json");
+    quiet_on_broken_pipe();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let answer = serde_json::json!({
+                    "ok": false,
+                    "error": e.render().to_string().trim_end(),
+                    "kind": "usage",
+                    "file": null, "line": null, "column": null, "field": null,
+                    "problems": [],
+                });
+                let _ = out::print_json(&answer);
+                return ExitCode::from(2);
+            }
+            e.exit();
+        }
+    };
+    let outcome = std::panic::catch_unwind(|| run(cli));
+    let result = match outcome {
+        Ok(result) => result,
+        // Standard output was closed (`symbiont ... | head`): the reader has what it wanted.
+        Err(payload) if is_broken_pipe_panic(payload.as_ref()) => return ExitCode::SUCCESS,
+        Err(payload) => std::panic::resume_unwind(payload),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // Diagnostics were already printed where they arose; this is the summary line.
+            // Written with `writeln!`, so that a closed standard error cannot panic here.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            if json && !out::json_printed() {
+                let _ = out::print_json(&diag::error_json(&err));
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
         Command::Scenario(c) => cmd::scenario::run(c),
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Dynamics(c) => cmd::dynamics::run(c),
@@ -74,13 +118,39 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd::report::run(a),
         Command::Sweep(c) => cmd::sweep::run(c),
         Command::Serve(a) => cmd::serve::run(a),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            // Diagnostics were already printed where they arose; this is the summary line.
-            eprintln!("error: {err:#}");
-            ExitCode::from(1)
-        }
     }
+}
+
+/// True when the error comes from writing to a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(ErrorKind::BrokenPipe))
+    })
+}
+
+/// `println!` panics when standard output is a closed pipe (Rust ignores SIGPIPE, and this
+/// crate forbids the `unsafe` needed to restore it). Such a panic is no bug: recognise it by
+/// its message.
+fn is_broken_pipe_panic(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.starts_with("failed printing to std")
+        && (text.contains("Broken pipe")
+            || text.contains("os error 32)")
+            || text.contains("os error 232)"))
+}
+
+/// Keep the panic message of a closed pipe off standard error; other panics print as usual.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe_panic(info.payload()) {
+            default(info);
+        }
+    }));
 }

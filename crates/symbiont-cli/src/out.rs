@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use comfy_table::{ContentArrangement, Table, presets};
@@ -24,11 +25,23 @@ pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// Print a value as pretty JSON on standard output.
+/// Set once a JSON answer is on standard output, so that a failing command does not print a
+/// second one (`--json` prints one JSON document, errors included).
+static JSON_PRINTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether a JSON answer has been printed.
+pub fn json_printed() -> bool {
+    JSON_PRINTED.load(Ordering::Relaxed)
+}
+
+/// Print a value as pretty JSON on standard output. A closed pipe is an error here (of kind
+/// `BrokenPipe`), which the binary's `main` turns into a quiet exit.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    JSON_PRINTED.store(true, Ordering::Relaxed);
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, value).context("writing JSON to standard output")?;
     writeln!(stdout)?;
+    stdout.flush()?;
     Ok(())
 }
 
@@ -47,6 +60,10 @@ pub fn short(x: f64) -> String {
         return x.to_string();
     }
     let a = x.abs();
+    // From a thousand billion on, a suffix no longer helps: scientific notation.
+    if a >= 1e12 {
+        return format!("{x:.2e}");
+    }
     let (v, suffix) = if a >= 1e9 {
         (x / 1e9, "bn")
     } else if a >= 1e6 {

@@ -2,7 +2,6 @@
 //! files, classify modes from given coefficients. Reading files and printing live here; the
 //! numerics are in `symbiont-dynamics`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use symbiont_server::results::{equilibria_json, fit_json, options_line};
 
@@ -243,132 +242,14 @@ fn at(path: &Path, line: u64, col: &str) -> String {
     format!("{}: line {line}, column {col}", path.display())
 }
 
-fn parse_cell(raw: &str, path: &Path, line: u64, col: &str) -> anyhow::Result<Option<f64>> {
-    let s = raw.trim();
-    if s.is_empty() || s == ".." || s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("nan") {
-        return Ok(None);
-    }
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => bail!("{}: expected a number, found {s:?}", at(path, line, col)),
-    }
-}
-
 /// Per series: year → (value, line).
-type Columns = Vec<BTreeMap<i64, (f64, u64)>>;
+type Columns = symbiont_dynamics::data::Columns;
 
-fn parse_year(raw: &str, path: &Path, line: u64, col: &str) -> anyhow::Result<i64> {
-    let s = raw.trim();
-    s.parse::<i64>()
-        .or_else(|_| {
-            s.parse::<f64>()
-                .map_err(|_| ())
-                .and_then(|f| if f.fract() == 0.0 { Ok(f as i64) } else { Err(()) })
-        })
-        .map_err(|_| anyhow::anyhow!("{}: expected a whole year, found {s:?}", at(path, line, col)))
-}
-
+/// Read the series from a CSV file; the checks (and their located errors) are the library's.
 fn read_columns(path: &Path, units: &[String]) -> anyhow::Result<Columns> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("cannot read data file {}", path.display()))?;
-    let headers: Vec<String> = rdr
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let long = find("indicator_code").is_some() && find("value").is_some();
-    let year_col = find("year").with_context(|| {
-        format!("{}: no `year` column in the header ({})", path.display(), headers.join(", "))
-    })?;
-    let mut cols: Columns = vec![BTreeMap::new(); units.len()];
-    if long {
-        let country = find("country_code").with_context(|| {
-            format!("{}: long layout needs a country_code column", path.display())
-        })?;
-        let ind = find("indicator_code").expect("checked");
-        let val = find("value").expect("checked");
-        let mut wanted = Vec::new();
-        for u in units {
-            let (c, i) = u.split_once(':').with_context(|| {
-                format!("--units {u:?}: the long (WDI) layout names series as COUNTRY:INDICATOR, e.g. LAO:NY.GDP.MKTP.CD")
-            })?;
-            wanted.push((c.to_string(), i.to_string()));
-        }
-        for rec in rdr.records() {
-            let rec = rec.with_context(|| format!("{}: malformed CSV", path.display()))?;
-            let line = rec.position().map_or(0, |p| p.line());
-            for (k, (c, i)) in wanted.iter().enumerate() {
-                if rec.get(country).is_some_and(|v| v.trim().eq_ignore_ascii_case(c))
-                    && rec.get(ind).is_some_and(|v| v.trim() == i)
-                {
-                    let y = parse_year(rec.get(year_col).unwrap_or(""), path, line, "year")?;
-                    if let Some(v) = parse_cell(rec.get(val).unwrap_or(""), path, line, "value")?
-                        && cols[k].insert(y, (v, line)).is_some()
-                    {
-                        bail!(
-                            "{}: a second value for {} in {y}",
-                            at(path, line, "value"),
-                            units[k]
-                        );
-                    }
-                }
-            }
-        }
-        for (k, u) in units.iter().enumerate() {
-            if cols[k].is_empty() {
-                bail!("{}: no rows for series {u} (country_code:indicator_code)", path.display());
-            }
-        }
-    } else {
-        let mut idx = Vec::new();
-        for u in units {
-            let i = headers.iter().position(|h| h == u).with_context(|| {
-                let near: Vec<&String> = headers
-                    .iter()
-                    .filter(|h| h.contains(u.as_str()) || u.contains(h.as_str()))
-                    .take(5)
-                    .collect();
-                format!(
-                    "{}: no column named {u:?}{}",
-                    path.display(),
-                    if near.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " (similar: {})",
-                            near.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                        )
-                    }
-                )
-            })?;
-            idx.push(i);
-        }
-        for rec in rdr.records() {
-            let rec = rec.with_context(|| format!("{}: malformed CSV", path.display()))?;
-            let line = rec.position().map_or(0, |p| p.line());
-            let y = parse_year(rec.get(year_col).unwrap_or(""), path, line, &headers[year_col])?;
-            for (k, &i) in idx.iter().enumerate() {
-                if let Some(v) = parse_cell(rec.get(i).unwrap_or(""), path, line, &units[k])?
-                    && let Some((_, first)) = cols[k].insert(y, (v, line))
-                {
-                    bail!(
-                        "{}: year {y} appears twice (also on line {first})",
-                        at(path, line, &headers[year_col])
-                    );
-                }
-            }
-        }
-    }
-    for (k, u) in units.iter().enumerate() {
-        if cols[k].is_empty() {
-            bail!("{}: series {u} has no values", path.display());
-        }
-    }
-    Ok(cols)
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read data file {}", path.display()))?;
+    Ok(symbiont_dynamics::data::read_csv(&bytes, &path.display().to_string(), units)?)
 }
 
 /// Select the year range and check it: every year present for every series, positive values

@@ -63,7 +63,20 @@ fn check(files: &[PathBuf], json: bool) -> anyhow::Result<()> {
     let mut bad = 0usize;
     let mut reports = Vec::new();
     for f in files {
-        let src = read_source(Some(f))?;
+        let src = match read_source(Some(f)) {
+            Ok(src) => src,
+            // Text that is not UTF-8 is a located problem of this file, as any other.
+            Err(e) if e.downcast_ref::<crate::diag::Invalid>().is_some() => {
+                let d = &e.downcast_ref::<crate::diag::Invalid>().expect("checked").diags;
+                bad += 1;
+                reports.push(report(&f.display().to_string(), d));
+                if !json {
+                    eprintln!("invalid: {} ({})\n", f.display(), problems(d.len()));
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let result = if json {
             symbiont_model::parse_scenario(&src.text, &src.origin)
         } else {
@@ -85,23 +98,10 @@ fn check(files: &[PathBuf], json: bool) -> anyhow::Result<()> {
             }
             Err(d) => {
                 bad += 1;
-                let items: Vec<_> = d
-                    .items
-                    .iter()
-                    .map(|x| {
-                        serde_json::json!({
-                            "code": x.code.name(), "line": x.line, "column": x.column,
-                            "field": x.path, "message": x.message,
-                            "expected": x.expected, "help": x.help,
-                        })
-                    })
-                    .collect();
                 if !json {
                     eprintln!("invalid: {} ({})\n", src.origin, problems(d.len()));
                 }
-                reports.push(
-                    serde_json::json!({ "file": src.origin, "ok": false, "problems": items }),
-                );
+                reports.push(report(&src.origin, &d));
             }
         }
     }
@@ -112,6 +112,22 @@ fn check(files: &[PathBuf], json: bool) -> anyhow::Result<()> {
         anyhow::bail!("{bad} of {} scenario file(s) invalid", files.len());
     }
     Ok(())
+}
+
+/// The JSON report of an invalid file: every problem with its place.
+fn report(file: &str, d: &symbiont_model::Diagnostics) -> serde_json::Value {
+    let items: Vec<_> = d
+        .items
+        .iter()
+        .map(|x| {
+            serde_json::json!({
+                "code": x.code.name(), "line": x.line, "column": x.column,
+                "field": x.path, "message": x.message,
+                "expected": x.expected, "help": x.help,
+            })
+        })
+        .collect();
+    serde_json::json!({ "file": file, "ok": false, "problems": items })
 }
 
 fn show(s: &Scenario) {

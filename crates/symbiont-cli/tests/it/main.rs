@@ -2,6 +2,7 @@
 
 mod dynamics;
 mod index;
+mod inputs;
 mod network;
 mod plan;
 mod report;
