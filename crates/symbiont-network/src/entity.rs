@@ -17,7 +17,8 @@
 //!     StructureOptions, Tie, classify,
 //! };
 //!
-//! // Two home enterprises and one host government, each enterprise tied both ways to it.
+//! // Two home enterprises and one host government, each enterprise tied both ways to it,
+//! // exchanging information only: balanced, but one factor of five.
 //! let entities = vec![
 //!     Entity::new("e0", "enterprise", EntitySide::Home),
 //!     Entity::new("e1", "enterprise", EntitySide::Home),
@@ -29,7 +30,7 @@
 //! let ties = vec![tie(0, 2), tie(2, 0), tie(1, 2), tie(2, 1)];
 //! let g = EntityGraph::new(entities, ties).unwrap();
 //! let s = g.structure(&StructureOptions::default());
-//! assert_eq!(s.cross_border_reciprocity, 1.0);
+//! assert_eq!(s.cross_border_reciprocity, 0.2);
 //! let class = classify(&s, &EntityThresholds::default());
 //! assert_eq!(class.class, StructureClass::Hub);
 //! ```
@@ -52,6 +53,10 @@ pub const ENTERPRISE: &str = "enterprise";
 pub const HOST_FIRM: &str = "host_firm";
 /// How many distinct support kinds an enterprise must be tied to to count as multiplex.
 pub const MULTIPLEX_KINDS: usize = 3;
+/// The factors a cross-border system can exchange both ways (MODEL M11), over which
+/// [`Structure::cross_border_reciprocity`] averages.
+pub const EXCHANGE_FACTORS: [Layer; 5] =
+    [Layer::Capital, Layer::Technology, Layer::Talent, Layer::Information, Layer::Goods];
 
 /// The side of the border an entity is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -159,10 +164,12 @@ pub struct Structure {
     pub reciprocity: f64,
     /// Weight of ties between a home and a host entity / weight of all ties.
     pub cross_border_share: f64,
-    /// `sum_l min(out_l, back_l) / sum_l max(out_l, back_l)` over factor layers `l`, where
+    /// `(1/5) sum_l min(out_l, back_l) / max(out_l, back_l)` over the five exchange factors
+    /// `l` (capital, technology, talent, information, goods; [`EXCHANGE_FACTORS`]), where
     /// `out_l` is the weight in layer `l` from home to host entities and `back_l` from host to
-    /// home: 1 when every factor flows both ways equally, 0 when each factor flows one way
-    /// only (e.g. capital out, profit back).
+    /// home, and a factor that does not cross the border scores 0: 1 when every factor flows
+    /// both ways equally, 0 when each factor flows one way only (e.g. capital out, technology
+    /// back), and low when few factors cross the border at all, however balanced they are.
     pub cross_border_reciprocity: f64,
     /// Freeman degree centralization of the undirected simple graph,
     /// `sum_i (d_max - d_i) / ((n-1)(n-2))`: 1 for a star, 0 when all degrees are equal; 0
@@ -370,9 +377,11 @@ impl EntityGraph {
                 }
             }
         }
-        let min: f64 = by_layer.values().map(|&(o, b)| o.min(b)).sum();
-        let max: f64 = by_layer.values().map(|&(o, b)| o.max(b)).sum();
-        let cross_border_reciprocity = share(min, max);
+        let cross_border_reciprocity = EXCHANGE_FACTORS
+            .iter()
+            .map(|l| by_layer.get(l).map_or(0.0, |&(o, b)| share(o.min(b), o.max(b))))
+            .sum::<f64>()
+            / EXCHANGE_FACTORS.len() as f64;
 
         let nb = g.undirected_neighbours();
         let d_max = nb.iter().map(Vec::len).max().unwrap_or(0);

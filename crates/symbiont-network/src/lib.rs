@@ -48,9 +48,9 @@ pub use betweenness::{PathLength, betweenness};
 pub use class::{Classification, StructureClass, Thresholds, TwoWayBasis};
 pub use community::{Communities, louvain, modularity};
 pub use entity::{
-    ENTERPRISE, Entity, EntityClass, EntityGraph, EntitySide, EntityThresholds, HOST_FIRM,
-    MULTIPLEX_KINDS, Structure, StructureOptions, Tie, classify, entity_gexf, entity_graphml,
-    entity_json, export_entities,
+    ENTERPRISE, EXCHANGE_FACTORS, Entity, EntityClass, EntityGraph, EntitySide, EntityThresholds,
+    HOST_FIRM, MULTIPLEX_KINDS, Structure, StructureOptions, Tie, classify, entity_gexf,
+    entity_graphml, entity_json, export_entities,
 };
 pub use export::{Format, export, gexf, graphml, json};
 pub use flows::{FLOW_COLUMNS, FlowError, FlowRow, FlowTable};

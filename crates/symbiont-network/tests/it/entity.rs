@@ -6,8 +6,9 @@ use proptest::prelude::*;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use symbiont_network::{
-    Entity, EntityGraph, EntitySide, EntityThresholds, Format, Layer, LayerScale, NetworkError,
-    StructureClass, StructureOptions, Tie, classify, entity_json, export_entities, modularity,
+    EXCHANGE_FACTORS, Entity, EntityGraph, EntitySide, EntityThresholds, Format, Layer, LayerScale,
+    NetworkError, StructureClass, StructureOptions, Tie, classify, entity_json, export_entities,
+    modularity,
 };
 
 use EntitySide::{Home, Host};
@@ -43,12 +44,12 @@ fn one_way_chain() -> EntityGraph {
 fn two_way_star() -> EntityGraph {
     let mut entities = vec![Entity::new("gov", "government", Host)];
     entities.extend((0..8).map(|i| Entity::new(format!("e{i}"), "enterprise", Home)));
+    // Every exchange factor flows both ways along every spoke.
     let ties = (1..=8u32)
         .flat_map(|e| {
-            [
-                tie(0, e, "service", Layer::Information, 2.0, 1),
-                tie(e, 0, "exchange", Layer::Information, 2.0, 1),
-            ]
+            EXCHANGE_FACTORS.iter().flat_map(move |&l| {
+                [tie(0, e, "service", l, 2.0, 1), tie(e, 0, "exchange", l, 2.0, 1)]
+            })
         })
         .collect();
     EntityGraph::new(entities, ties).unwrap()
@@ -68,8 +69,10 @@ fn multiplex(support_ring: bool) -> EntityGraph {
     let mut ties = Vec::new();
     for e in 0..6u32 {
         for j in e..e + 3 {
-            ties.push(tie(e, s(j), "exchange", Layer::Information, 1.0, 1));
-            ties.push(tie(s(j), e, "service", Layer::Information, 1.0, 1));
+            for l in EXCHANGE_FACTORS {
+                ties.push(tie(e, s(j), "exchange", l, 1.0, 1));
+                ties.push(tie(s(j), e, "service", l, 1.0, 1));
+            }
         }
     }
     if support_ring {
@@ -173,8 +176,9 @@ fn measures_of_a_tiny_graph_by_hand() {
     assert_eq!(s.reciprocity, 4.0 / 7.0);
     // All but 3->0 (home-home) and 2->4 (host-host) cross: 24 of 28.
     assert_eq!(s.cross_border_share, 24.0 / 28.0);
-    // capital out 10 back 2, information out 4 back 1, goods out 6, relation back 1.
-    assert_eq!(s.cross_border_reciprocity, (2.0 + 1.0) / (10.0 + 4.0 + 6.0 + 1.0));
+    // Per exchange factor: capital out 10 back 2, information out 4 back 1, goods out 6,
+    // technology and talent do not cross; relation ties are not an exchange factor.
+    assert_eq!(s.cross_border_reciprocity, (2.0 / 10.0 + 1.0 / 4.0) / 5.0);
     // Degrees 4, 1, 2, 1, 2: (0 + 3 + 2 + 3 + 2) / (4 * 3).
     assert_eq!(s.centralization, 10.0 / 12.0);
     // e0 is in 6 of the 7 tied pairs.
@@ -197,7 +201,7 @@ fn measures_of_a_tiny_graph_by_hand() {
             density: 0.35,
             reciprocity: 0.5714285714285714,
             cross_border_share: 0.8571428571428571,
-            cross_border_reciprocity: 0.14285714285714285,
+            cross_border_reciprocity: 0.09,
             centralization: 0.8333333333333334,
             top_share: 0.8571428571428571,
             multiplexity: 1.0,
@@ -209,14 +213,15 @@ fn measures_of_a_tiny_graph_by_hand() {
     .assert_debug_eq(&s);
 
     // As shares of each layer's total (the default), each layer counts once: the cross
-    // border carries 3.5 of 5, and the per-layer balance is (1/6 + 1/5) / (5/6 + 4/5 + 1 + 1/2).
+    // border carries 3.5 of 5; the per-factor balance is a ratio within one layer, so it does
+    // not depend on the scaling.
     let s = g.structure(&StructureOptions::default());
     assert!((s.cross_border_share - 0.7).abs() < 1e-12);
-    assert!((s.cross_border_reciprocity - 11.0 / 94.0).abs() < 1e-12);
+    assert!((s.cross_border_reciprocity - 0.09).abs() < 1e-12);
     assert_eq!(s.ties, 7);
     let c = classify(&s, &EntityThresholds::default());
     assert_eq!(c.class, StructureClass::OneWayStreet);
-    expect!["cross_border_reciprocity 0.117 < 0.2"].assert_eq(&c.reason);
+    expect!["cross_border_reciprocity 0.090 < 0.2"].assert_eq(&c.reason);
 }
 
 #[test]
@@ -497,8 +502,9 @@ fn json_carries_ties_structure_and_class() {
         serde_json::from_str(&entity_json(&g, Some((&s, &c))).unwrap()).unwrap();
     assert_eq!(doc["entities"].as_array().unwrap().len(), 12);
     assert_eq!(doc["entities"][6]["support"], true);
-    assert_eq!(doc["ties"].as_array().unwrap().len(), 48);
-    assert_eq!(doc["ties"][0]["layer"], "information");
+    // One tie per enterprise-support pair, direction and factor, and the ring of 12.
+    assert_eq!(doc["ties"].as_array().unwrap().len(), 6 * 3 * 2 * 5 + 12);
+    assert_eq!(doc["ties"][0]["layer"], "capital");
     assert_eq!(doc["structure"]["ties"], 48);
     assert_eq!(doc["class"]["class"], "network");
     assert_eq!(doc["class"]["thresholds"]["support_ties_at_least"], 0.25);
