@@ -775,8 +775,20 @@ pub(crate) fn simulate(
                 None => ledger.flow(FlowFactor::Information, HOME_ENT, HOST_DEPT, host_depts),
             }
             let me = EntityRef::Enterprise(i as u32);
-            for d in 0..depts.len() {
-                ties.add(me, EntityRef::Department(d as u32), TieKind::Dossier, 1.0, t);
+            let promoter = EntityRef::Promoter(0);
+            if window.is_some() {
+                // Through the one window: the promoter takes the dossier and coordinates it
+                // with every department.
+                ties.add(me, promoter, TieKind::Dossier, 1.0, t);
+                for d in 0..depts.len() {
+                    let dep = EntityRef::Department(d as u32);
+                    ties.add(promoter, dep, TieKind::Coordination, 1.0, t);
+                    ties.add(dep, promoter, TieKind::Coordination, 1.0, t);
+                }
+            } else {
+                for d in 0..depts.len() {
+                    ties.add(me, EntityRef::Department(d as u32), TieKind::Dossier, 1.0, t);
+                }
             }
             if !ap.approved {
                 // The refusal is known at the decision: everything provisional is given back,
@@ -813,8 +825,17 @@ pub(crate) fn simulate(
             benefit[P_INTERM][1] += served.fees[0] + served.fees[1];
             benefit[P_INTERM][0] += served.cut.iter().sum::<f64>() * p.service_value_usd;
             if ties.on {
-                for d in 0..depts.len() {
-                    ties.add(EntityRef::Department(d as u32), me, TieKind::Approval, 1.0, t);
+                if window.is_some() {
+                    ties.add(promoter, me, TieKind::Approval, 1.0, t);
+                    if site != SCATTERED && sc.parks[site as usize].designated {
+                        let park = EntityRef::Park(u32::from(site));
+                        ties.add(promoter, park, TieKind::Coordination, 1.0, t);
+                        ties.add(park, promoter, TieKind::Coordination, 1.0, t);
+                    }
+                } else {
+                    for d in 0..depts.len() {
+                        ties.add(EntityRef::Department(d as u32), me, TieKind::Approval, 1.0, t);
+                    }
                 }
                 let used: Vec<usize> = lender_ix
                     .iter()

@@ -212,10 +212,13 @@ pub enum TieKind {
     /// A university and an institute serving one enterprise together as partners (talent and
     /// technology in one package; counted as technology, each to the other).
     Partnership,
+    /// The one window coordinating with a department on a dossier, or settling a firm in a
+    /// designated park (information, each to the other).
+    Coordination,
 }
 
 impl TieKind {
-    pub const ALL: [TieKind; 18] = [
+    pub const ALL: [TieKind; 19] = [
         TieKind::Loan,
         TieKind::Repayment,
         TieKind::Service,
@@ -234,6 +237,7 @@ impl TieKind {
         TieKind::Syndicate,
         TieKind::Referral,
         TieKind::Partnership,
+        TieKind::Coordination,
     ];
     pub fn word(self) -> &'static str {
         match self {
@@ -255,6 +259,7 @@ impl TieKind {
             TieKind::Syndicate => "syndicate",
             TieKind::Referral => "referral",
             TieKind::Partnership => "partnership",
+            TieKind::Coordination => "coordination",
         }
     }
     /// The factor the tie carries.
@@ -269,7 +274,8 @@ impl TieKind {
             | TieKind::Cohort
             | TieKind::Dossier
             | TieKind::Approval
-            | TieKind::Referral => FlowFactor::Information,
+            | TieKind::Referral
+            | TieKind::Coordination => FlowFactor::Information,
             TieKind::Placement | TieKind::Training | TieKind::Exchange => FlowFactor::Talent,
             TieKind::Technology | TieKind::Research | TieKind::Spillover | TieKind::Partnership => {
                 FlowFactor::Technology
@@ -292,6 +298,8 @@ pub enum EntityRef {
     ResearchInstitute(u32),
     Finance(u32),
     Intermediary(u32),
+    /// The promoting organisation that runs the one window.
+    Promoter(u32),
 }
 
 /// One entity-level tie formed in a run: `source` gives `target` something of the tie's

@@ -28,6 +28,7 @@ pub mod rundir;
 pub mod runner;
 pub mod sensitivity;
 pub mod stats;
+pub mod structure;
 pub mod summary;
 pub mod tables;
 
@@ -50,6 +51,13 @@ pub enum StudyError {
     },
     #[error("cannot write {}: {message}", path.display())]
     Io { path: PathBuf, message: String },
+    #[error("the network of mode `{mode}`, run {run}: {source}")]
+    Network {
+        mode: String,
+        run: u32,
+        #[source]
+        source: symbiont_network::NetworkError,
+    },
     #[error("table {table}: {message}")]
     Schema { table: String, message: String },
 }

@@ -9,7 +9,13 @@
 //!   percentiles across runs;
 //! - `series`: per mode, metric and period, the mean and its 95% CI (the bands of the charts);
 //! - `symbiosis`: per mode, the micro mode of each pair of unit kinds and the macro mode, with
-//!   the share of runs in which each was found.
+//!   the share of runs in which each was found;
+//! - `structure`: one row per mode and run, the class of the network the run formed, the reason
+//!   and its measures (`crate::structure::MEASURES`);
+//! - `entities` and `ties`: the network of each mode's first run, as a node list (`id` numbers
+//!   the entities of that run) and an edge list (`source`, `target` are entity ids);
+//! - `network_structure`: per mode and measure, the median and 2.5/97.5 percentiles over runs,
+//!   and per class the share of runs.
 
 use std::path::{Path, PathBuf};
 
@@ -63,6 +69,9 @@ pub struct RunDirSink {
     periods: TableWriter,
     flows: TableWriter,
     benefits: TableWriter,
+    structure: TableWriter,
+    entities: TableWriter,
+    ties: TableWriter,
 }
 
 impl RunDirSink {
@@ -102,7 +111,49 @@ impl RunDirSink {
             ],
             format,
         )?;
-        Ok(RunDirSink { dir: dir.to_path_buf(), format, periods, flows, benefits })
+        let mut cols: Vec<(&str, Col)> =
+            vec![("mode", Col::Str), ("run", Col::U32), ("class", Col::Str), ("reason", Col::Str)];
+        cols.extend(crate::structure::MEASURES.iter().map(|m| (m.0, Col::F64)));
+        let structure = TableWriter::create(dir, "structure", &cols, format)?;
+        let entities = TableWriter::create(
+            dir,
+            "entities",
+            &[
+                ("mode", Col::Str),
+                ("run", Col::U32),
+                ("id", Col::U32),
+                ("label", Col::Str),
+                ("kind", Col::Str),
+                ("side", Col::Str),
+                ("support", Col::U32),
+            ],
+            format,
+        )?;
+        let ties = TableWriter::create(
+            dir,
+            "ties",
+            &[
+                ("mode", Col::Str),
+                ("run", Col::U32),
+                ("source", Col::U32),
+                ("target", Col::U32),
+                ("kind", Col::Str),
+                ("factor", Col::Str),
+                ("weight", Col::F64),
+                ("period", Col::U32),
+            ],
+            format,
+        )?;
+        Ok(RunDirSink {
+            dir: dir.to_path_buf(),
+            format,
+            periods,
+            flows,
+            benefits,
+            structure,
+            entities,
+            ties,
+        })
     }
 
     /// Close the streamed tables and write the summaries; returns every file written.
@@ -110,6 +161,9 @@ impl RunDirSink {
         let mut files = self.periods.finish()?;
         files.extend(self.flows.finish()?);
         files.extend(self.benefits.finish()?);
+        files.extend(self.structure.finish()?);
+        files.extend(self.entities.finish()?);
+        files.extend(self.ties.finish()?);
         files.extend(write_summary(&self.dir, summary, self.format)?);
         Ok(files)
     }
@@ -176,6 +230,43 @@ impl Sink for RunDirSink {
                 b.to_a.into(),
                 b.to_b.into(),
             ])?;
+        }
+        if let Some(st) = r.structure {
+            let mut cells: Vec<Cell> = vec![
+                mode.into(),
+                r.run.into(),
+                st.class.class.name().into(),
+                st.class.reason.as_str().into(),
+            ];
+            cells.extend(
+                crate::structure::MEASURES.iter().map(|m| Cell::from((m.1)(&st.structure))),
+            );
+            self.structure.row(cells)?;
+        }
+        if let Some(g) = r.network {
+            for (id, e) in g.entities().iter().enumerate() {
+                self.entities.row(vec![
+                    mode.into(),
+                    r.run.into(),
+                    (id as u32).into(),
+                    e.label.as_str().into(),
+                    e.kind.as_str().into(),
+                    e.side.name().into(),
+                    u32::from(e.support).into(),
+                ])?;
+            }
+            for t in g.ties() {
+                self.ties.row(vec![
+                    mode.into(),
+                    r.run.into(),
+                    t.source.into(),
+                    t.target.into(),
+                    t.kind.as_str().into(),
+                    t.layer.name().into(),
+                    t.weight.into(),
+                    t.period.into(),
+                ])?;
+            }
         }
         Ok(())
     }
@@ -301,6 +392,44 @@ pub fn write_summary(
         }
     }
     files.extend(t.finish()?);
+    if s.modes.iter().any(|m| m.structure.is_some()) {
+        let mut t = TableWriter::create(
+            dir,
+            "network_structure",
+            &[
+                ("mode", Col::Str),
+                ("measure", Col::Str),
+                ("median", Col::F64),
+                ("p025", Col::F64),
+                ("p975", Col::F64),
+            ],
+            format,
+        )?;
+        for m in &s.modes {
+            let Some(st) = &m.structure else { continue };
+            for (k, (name, _)) in crate::structure::MEASURES.iter().enumerate() {
+                let (med, lo, hi) = st.measures[k];
+                t.row(vec![
+                    m.mode_id.as_str().into(),
+                    (*name).into(),
+                    med.into(),
+                    lo.into(),
+                    hi.into(),
+                ])?;
+            }
+            for (class, share) in &st.classes {
+                let name = format!("class: {class}");
+                t.row(vec![
+                    m.mode_id.as_str().into(),
+                    name.into(),
+                    (*share).into(),
+                    f64::NAN.into(),
+                    f64::NAN.into(),
+                ])?;
+            }
+        }
+        files.extend(t.finish()?);
+    }
     Ok(files)
 }
 

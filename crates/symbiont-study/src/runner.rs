@@ -9,6 +9,7 @@ use symbiont_model::seed::{derive, label};
 use symbiont_model::{ModeDef, Scenario};
 
 use crate::StudyError;
+use crate::structure::{RunStructure, entity_graph, measure};
 use crate::summary::{Aggregator, StudySummary};
 
 /// Which population each run simulates.
@@ -58,6 +59,9 @@ pub struct StudyOptions {
     /// needs the population the plan was made for, so a study with planned sites runs on the
     /// fixed population whatever this says ([`StudyOptions::effective_population`]).
     pub population: PopulationMode,
+    /// Record every run's entity-level ties and measure the network they form
+    /// ([`crate::structure`]); the ties of each mode's first run reach the sink.
+    pub structure: bool,
 }
 
 impl StudyOptions {
@@ -71,6 +75,7 @@ impl StudyOptions {
             planned_sites: None,
             macro_mode: true,
             population: PopulationMode::PerRun,
+            structure: true,
         }
     }
 
@@ -87,6 +92,10 @@ pub struct RunRecord<'a> {
     pub run: u32,
     pub seed: u64,
     pub output: &'a RunOutput,
+    /// The run's network structure, when the study measures it.
+    pub structure: Option<&'a RunStructure>,
+    /// The run's network (entities and ties), when it is kept: the first run of each mode.
+    pub network: Option<&'a symbiont_network::EntityGraph>,
 }
 
 /// Receives finished runs in a fixed order (mode by mode, run by run).
@@ -146,7 +155,8 @@ pub fn run_study(
     let mut done = 0;
     let per_run = opts.effective_population() == PopulationMode::PerRun;
     for part in jobs.chunks(chunk) {
-        let outputs: Vec<Result<RunOutput, StudyError>> = part
+        type Done = (RunOutput, Option<RunStructure>, Option<symbiont_network::EntityGraph>);
+        let outputs: Vec<Result<Done, StudyError>> = part
             .par_iter()
             .map(|&(m, r)| {
                 let own;
@@ -165,20 +175,37 @@ pub fn run_study(
                     seed: run_seed(opts.seed, r),
                     planned_sites: opts.planned_sites.as_deref(),
                 };
-                symbiont_abm::run(&input)
-                    .map_err(|e| StudyError::Run { mode: scenario.modes[m].id.clone(), source: e })
+                let mode = || scenario.modes[m].id.clone();
+                if !opts.structure {
+                    let out = symbiont_abm::run(&input)
+                        .map_err(|e| StudyError::Run { mode: mode(), source: e })?;
+                    return Ok((out, None, None));
+                }
+                let mut out = symbiont_abm::run_with_ties(&input)
+                    .map_err(|e| StudyError::Run { mode: mode(), source: e })?;
+                let g = entity_graph(scenario, population, &out.ties)
+                    .map_err(|e| StudyError::Network { mode: mode(), run: r, source: e })?;
+                let st = measure(&g, input.seed);
+                // The ties live on in the graph of each mode's first run only.
+                out.ties = Vec::new();
+                Ok((out, Some(st), (r == 0).then_some(g)))
             })
             .collect();
         for (&(m, r), out) in part.iter().zip(outputs) {
-            let out = out?;
+            let (out, st, network) = out?;
             let record = RunRecord {
                 mode: &scenario.modes[m],
                 run: r,
                 seed: run_seed(opts.seed, r),
                 output: &out,
+                structure: st.as_ref(),
+                network: network.as_ref(),
             };
             sink.write_run(&record)?;
             agg.push(m, &out);
+            if let Some(st) = &st {
+                agg.push_structure(m, st);
+            }
             done += 1;
             progress(done, total);
         }

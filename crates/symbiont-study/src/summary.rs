@@ -79,6 +79,32 @@ pub struct ModeSummary {
     pub macro_modes: Option<MacroModes>,
     /// Total flows by (factor, source, target) per run, mean over runs.
     pub flows: Vec<(String, Node, Node, f64)>,
+    /// The network the runs formed, when the study measured it.
+    pub structure: Option<StructureSummary>,
+}
+
+/// The structure of the networks a mode's runs formed: each measure's median and 2.5%-97.5%
+/// range over runs (in [`crate::structure::MEASURES`] order) and the share of runs in each class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructureSummary {
+    /// (median, 2.5%, 97.5%) per measure.
+    pub measures: Vec<(f64, f64, f64)>,
+    /// (class name, share of runs), most frequent first.
+    pub classes: Vec<(String, f64)>,
+    /// The reason the first run got its class.
+    pub first_reason: String,
+}
+
+impl StructureSummary {
+    /// The most frequent class.
+    pub fn class(&self) -> &str {
+        self.classes.first().map_or("", |c| c.0.as_str())
+    }
+    /// The median of the measure `name`.
+    pub fn median(&self, name: &str) -> Option<f64> {
+        let k = crate::structure::MEASURES.iter().position(|m| m.0 == name)?;
+        self.measures.get(k).map(|m| m.0)
+    }
 }
 
 /// The study's summary: one entry per mode, in the order of `StudyOptions::modes`.
@@ -102,6 +128,9 @@ struct ModeAcc {
     macro_unidentified: u64,
     macro_reason: Option<String>,
     flows: BTreeMap<(&'static str, Node, Node), f64>,
+    structure: Vec<Vec<f64>>,
+    classes: BTreeMap<&'static str, u64>,
+    first_reason: Option<String>,
 }
 
 /// Accumulates runs as they arrive (in a fixed order).
@@ -123,6 +152,21 @@ impl Aggregator {
             accs: BTreeMap::new(),
             params: opts.params.clone(),
             macro_mode: opts.macro_mode,
+        }
+    }
+
+    /// Add one run's network structure.
+    pub fn push_structure(&mut self, mode: usize, st: &crate::structure::RunStructure) {
+        let acc = self.accs.entry(mode).or_default();
+        if acc.structure.is_empty() {
+            acc.structure = vec![Vec::new(); crate::structure::MEASURES.len()];
+        }
+        for (k, (_, get)) in crate::structure::MEASURES.iter().enumerate() {
+            acc.structure[k].push(get(&st.structure));
+        }
+        *acc.classes.entry(st.class.class.name()).or_default() += 1;
+        if acc.first_reason.is_none() {
+            acc.first_reason = Some(st.class.reason.clone());
         }
     }
 
@@ -249,6 +293,30 @@ impl Aggregator {
             });
             let flows =
                 acc.flows.iter().map(|(&(f, s, t), &v)| (f.to_string(), s, t, v / runs)).collect();
+            let structure = (!acc.structure.is_empty()).then(|| {
+                let measures = acc
+                    .structure
+                    .iter()
+                    .map(|v| {
+                        let mut v = v.clone();
+                        v.retain(|x| x.is_finite());
+                        v.sort_by(f64::total_cmp);
+                        (quantile(&v, 0.5), quantile(&v, 0.025), quantile(&v, 0.975))
+                    })
+                    .collect();
+                let total: u64 = acc.classes.values().sum();
+                let mut classes: Vec<(String, f64)> = acc
+                    .classes
+                    .iter()
+                    .map(|(c, n)| (c.to_string(), *n as f64 / total.max(1) as f64))
+                    .collect();
+                classes.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                StructureSummary {
+                    measures,
+                    classes,
+                    first_reason: acc.first_reason.clone().unwrap_or_default(),
+                }
+            });
             modes.push(ModeSummary {
                 mode_id: self.ids[m].0.clone(),
                 mode_name: self.ids[m].1.clone(),
@@ -258,6 +326,7 @@ impl Aggregator {
                 micro,
                 macro_modes,
                 flows,
+                structure,
             });
         }
         StudySummary { modes }

@@ -476,6 +476,47 @@ fn print_comparison(scenario: &symbiont_model::Scenario, s: &StudySummary, opts:
     println!(
         "a, b: the first and second unit of the pair; share = runs in which the mode was found."
     );
+    print_structure(s);
+}
+
+/// The network the runs formed: its class and the measures that decide it (medians over runs).
+fn print_structure(s: &StudySummary) {
+    if s.modes.iter().all(|m| m.structure.is_none()) {
+        return;
+    }
+    let mut header = vec!["network the runs formed (median)".to_string()];
+    header.extend(s.modes.iter().map(|m| m.mode_id.clone()));
+    let mut t = table(header);
+    let mut row = vec!["structure class (share of runs)".to_string()];
+    for m in &s.modes {
+        row.push(m.structure.as_ref().map_or("-".into(), |st| {
+            format!("{} {:.0}%", st.class(), st.classes.first().map_or(0.0, |c| c.1) * 100.0)
+        }));
+    }
+    t.add_row(row);
+    for name in [
+        "cross_border_reciprocity",
+        "multiplexity",
+        "support_ties",
+        "top_share",
+        "centralization",
+        "reciprocity",
+        "density",
+        "communities",
+        "entities",
+        "ties",
+    ] {
+        let mut row = vec![name.replace('_', " ")];
+        for m in &s.modes {
+            row.push(m.structure.as_ref().and_then(|st| st.median(name)).map_or("-".into(), short));
+        }
+        t.add_row(row);
+    }
+    println!("\n{t}");
+    println!(
+        "class rule (docs/network.md): one-way street if cross-border reciprocity < 0.2; network if \
+         multiplexity >= 0.5, support ties >= 0.25 and top share < 0.5; hub otherwise."
+    );
 }
 
 /// A compact label of a symbiosis mode for the comparison table.

@@ -4,3 +4,4 @@
 mod determinism;
 mod rundir;
 mod sensitivity;
+mod structure;

@@ -1,0 +1,165 @@
+//! The collaboration network as it emerges in a run: the run's entity-level ties
+//! ([`symbiont_abm::output::Tie`]) as a [`symbiont_network::EntityGraph`], its structure
+//! measures and its class (one-way street, hub or network; `docs/network.md`).
+//!
+//! The graph holds every supporting unit of the scenario (departments, parks, universities,
+//! institutes, lenders, intermediaries) and every enterprise or host firm that formed at least
+//! one tie; enterprises that never went out are not part of the network.
+
+use std::collections::BTreeMap;
+
+use symbiont_abm::output::{EntityRef, FlowFactor, Tie};
+use symbiont_model::population::Population;
+use symbiont_model::{Scenario, Side};
+use symbiont_network::{
+    Entity, EntityClass, EntityGraph, EntitySide, EntityThresholds, Layer, Structure,
+    StructureOptions, classify,
+};
+
+/// The structure measures in the order of `structure.csv`, with their accessors.
+pub const MEASURES: [(&str, fn(&Structure) -> f64); 12] = [
+    ("entities", |s| s.entities as f64),
+    ("ties", |s| s.ties as f64),
+    ("density", |s| s.density),
+    ("reciprocity", |s| s.reciprocity),
+    ("cross_border_share", |s| s.cross_border_share),
+    ("cross_border_reciprocity", |s| s.cross_border_reciprocity),
+    ("centralization", |s| s.centralization),
+    ("top_share", |s| s.top_share),
+    ("multiplexity", |s| s.multiplexity),
+    ("support_ties", |s| s.support_ties),
+    ("communities", |s| s.communities as f64),
+    ("modularity", |s| s.modularity),
+];
+
+fn side(s: Side) -> EntitySide {
+    match s {
+        Side::Home => EntitySide::Home,
+        Side::Host => EntitySide::Host,
+    }
+}
+
+fn layer(f: FlowFactor) -> Layer {
+    match f {
+        FlowFactor::Capital => Layer::Capital,
+        FlowFactor::Technology => Layer::Technology,
+        FlowFactor::Talent => Layer::Talent,
+        FlowFactor::Information => Layer::Information,
+        FlowFactor::Goods => Layer::Goods,
+    }
+}
+
+/// The entity a reference names: its label, unit kind and side.
+pub fn describe(sc: &Scenario, pop: &Population, e: EntityRef) -> Entity {
+    let region_side = |r: usize| side(sc.regions[r].side);
+    match e {
+        EntityRef::Enterprise(i) => {
+            let origin = pop.enterprises.get(i as usize).map_or(0, |x| x.origin as usize);
+            let group = sc.enterprise_groups.get(origin).map_or("enterprise", |g| g.id.as_str());
+            // An enterprise that went out is its affiliate abroad: its home supporters send it
+            // capital, talent and technology across the border, and returns come back.
+            Entity::new(format!("{group}#{i}"), "enterprise", EntitySide::Host)
+        }
+        EntityRef::HostFirm(i) => {
+            Entity::new(format!("host_firm#{i}"), "host_firm", EntitySide::Host)
+        }
+        EntityRef::Department(d) => {
+            let mut k = d as usize;
+            for g in &sc.governments {
+                if k < g.departments.len() {
+                    return Entity::new(
+                        g.departments[k].id.clone(),
+                        "government",
+                        region_side(g.region),
+                    );
+                }
+                k -= g.departments.len();
+            }
+            Entity::new(format!("department#{d}"), "government", EntitySide::Host)
+        }
+        EntityRef::Park(j) => {
+            let id = sc.parks.get(j as usize).map_or_else(|| format!("park#{j}"), |p| p.id.clone());
+            Entity::new(id, "park", EntitySide::Host)
+        }
+        EntityRef::University(j) => match sc.universities.get(j as usize) {
+            Some(u) => Entity::new(u.id.clone(), "university", region_side(u.region)),
+            None => Entity::new(format!("university#{j}"), "university", EntitySide::Home),
+        },
+        EntityRef::ResearchInstitute(j) => match sc.research_institutes.get(j as usize) {
+            Some(u) => Entity::new(u.id.clone(), "research_institute", region_side(u.region)),
+            None => Entity::new(format!("institute#{j}"), "research_institute", EntitySide::Home),
+        },
+        EntityRef::Finance(j) => match sc.finance.get(j as usize) {
+            Some(u) => Entity::new(u.id.clone(), "finance", region_side(u.region)),
+            None => Entity::new(format!("finance#{j}"), "finance", EntitySide::Home),
+        },
+        EntityRef::Intermediary(j) => match sc.intermediaries.get(j as usize) {
+            Some(u) => Entity::new(u.id.clone(), "intermediary", region_side(u.region)),
+            None => Entity::new(format!("intermediary#{j}"), "intermediary", EntitySide::Home),
+        },
+        EntityRef::Promoter(j) => match sc.promoting_orgs.get(j as usize) {
+            Some(u) => Entity::new(u.id.clone(), "promoting_org", region_side(u.region)),
+            None => Entity::new(format!("promoter#{j}"), "promoting_org", EntitySide::Home),
+        },
+    }
+}
+
+/// Every supporting unit of the scenario, in a fixed order.
+fn support_units(sc: &Scenario) -> Vec<EntityRef> {
+    let n_dept: usize = sc.governments.iter().map(|g| g.departments.len()).sum();
+    let mut v: Vec<EntityRef> = (0..n_dept as u32).map(EntityRef::Department).collect();
+    v.extend((0..sc.parks.len() as u32).map(EntityRef::Park));
+    v.extend((0..sc.universities.len() as u32).map(EntityRef::University));
+    v.extend((0..sc.research_institutes.len() as u32).map(EntityRef::ResearchInstitute));
+    v.extend((0..sc.finance.len() as u32).map(EntityRef::Finance));
+    v.extend((0..sc.intermediaries.len() as u32).map(EntityRef::Intermediary));
+    v.extend((0..sc.promoting_orgs.len().min(1) as u32).map(EntityRef::Promoter));
+    v
+}
+
+/// The entity graph of one run's ties.
+pub fn entity_graph(
+    sc: &Scenario,
+    pop: &Population,
+    ties: &[Tie],
+) -> Result<EntityGraph, symbiont_network::NetworkError> {
+    let mut index: BTreeMap<EntityRef, u32> = BTreeMap::new();
+    let mut entities = Vec::new();
+    let mut add = |e: EntityRef, entities: &mut Vec<Entity>| -> u32 {
+        *index.entry(e).or_insert_with(|| {
+            entities.push(describe(sc, pop, e));
+            (entities.len() - 1) as u32
+        })
+    };
+    for e in support_units(sc) {
+        add(e, &mut entities);
+    }
+    let mut out = Vec::with_capacity(ties.len());
+    for t in ties {
+        let source = add(t.source, &mut entities);
+        let target = add(t.target, &mut entities);
+        out.push(symbiont_network::Tie {
+            source,
+            target,
+            kind: t.kind.word().to_string(),
+            layer: layer(t.kind.factor()),
+            weight: t.weight,
+            period: t.period,
+        });
+    }
+    EntityGraph::new(entities, out)
+}
+
+/// One run's structure and its class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStructure {
+    pub structure: Structure,
+    pub class: EntityClass,
+}
+
+/// Measure and classify one run's network (Louvain seeded by the run seed).
+pub fn measure(g: &EntityGraph, seed: u64) -> RunStructure {
+    let structure = g.structure(&StructureOptions { seed, ..StructureOptions::default() });
+    let class = classify(&structure, &EntityThresholds::default());
+    RunStructure { structure, class }
+}
