@@ -535,6 +535,8 @@ impl Builder {
         };
         let compare_refs: Option<Vec<Spanned<String>>> =
             study_t.as_mut().and_then(|t| t.opt_strs(cx, "compare"));
+        let home_trade_share =
+            study_t.as_mut().and_then(|t| t.opt_num(cx, "home_trade_share", Rule::Unit));
 
         // --- regions ---
         let mut regions = Vec::new();
@@ -1207,7 +1209,15 @@ impl Builder {
 
         Some(Scenario {
             meta,
-            study: Study { horizon_periods: horizon, period_days, start_year, runs, seed, compare },
+            study: Study {
+                horizon_periods: horizon,
+                period_days,
+                start_year,
+                runs,
+                seed,
+                compare,
+                home_trade_share,
+            },
             regions,
             sectors,
             factors,

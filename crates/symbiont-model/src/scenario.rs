@@ -161,6 +161,10 @@ pub struct Study {
     pub seed: u64,
     /// Ids of the modes to compare (indices into `Scenario::modes`).
     pub compare: Vec<usize>,
+    /// The share of the home country's bilateral trade with the host country that the home
+    /// side stands for (e.g. one province's share of China-Laos trade), for comparing the
+    /// simulated goods flows with the host region's observed trade series; `None` when unknown.
+    pub home_trade_share: Option<f64>,
 }
 
 /// An annual series attached to a region (e.g. World Bank GDP).

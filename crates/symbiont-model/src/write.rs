@@ -104,6 +104,9 @@ pub fn to_toml(sc: &Scenario) -> String {
     m.insert("period_days".into(), f(st.period_days));
     m.insert("runs".into(), i(i64::from(st.runs)));
     m.insert("seed".into(), i(st.seed as i64));
+    if let Some(x) = st.home_trade_share {
+        m.insert("home_trade_share".into(), f(x));
+    }
     m.insert(
         "compare".into(),
         Value::Array(st.compare.iter().map(|&c| s(&sc.modes[c].id)).collect()),

@@ -116,6 +116,28 @@ pub fn run_network(dir: &Path, mode: &str) -> Result<Option<Value>, String> {
     if let (Some(o), Some(c)) = (out.as_object_mut(), class.as_object()) {
         o.extend(c.clone());
     }
+    // The network the runs formed among entities (the class that answers the seed's question),
+    // as `symbiont network RUN_DIR --mode MODE` prints it first.
+    let entity =
+        symbiont_study::structure::read_folder_network(dir, mode).map_err(|e| e.to_string())?;
+    if let (Some(o), Some(en)) = (out.as_object_mut(), entity) {
+        let measures: serde_json::Map<String, Value> = symbiont_study::structure::MEASURES
+            .iter()
+            .zip(&en.summary.measures)
+            .map(|((name, _), (med, lo, hi))| {
+                (name.to_string(), json!({"median": med, "p025": lo, "p975": hi}))
+            })
+            .collect();
+        o.insert(
+            "entity_structure".into(),
+            json!({
+                "class": en.summary.class(),
+                "classes": en.summary.classes.iter().map(|(c, sh)| json!({"class": c, "share": sh})).collect::<Vec<_>>(),
+                "reason": en.summary.first_reason,
+                "measures": measures,
+            }),
+        );
+    }
     Ok(Some(out))
 }
 

@@ -277,7 +277,7 @@ fn simulate(
             run_study(scenario, &population, &opts, &mut cs, progress)
         })
         .map_err(|e| e.to_string())?;
-    let mut files = sink.finish(&summary).map_err(|e| e.to_string())?;
+    let mut files = sink.finish(scenario, &summary).map_err(|e| e.to_string())?;
     let manifest = Manifest {
         scenario,
         scenario_text: source,

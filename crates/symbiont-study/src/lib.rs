@@ -31,6 +31,7 @@ pub mod stats;
 pub mod structure;
 pub mod summary;
 pub mod tables;
+pub mod trade;
 
 use std::path::PathBuf;
 

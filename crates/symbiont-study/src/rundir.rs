@@ -14,6 +14,8 @@
 //!   and its measures (`crate::structure::MEASURES`);
 //! - `entities` and `ties`: the network of each mode's first run, as a node list (`id` numbers
 //!   the entities of that run) and an edge list (`source`, `target` are entity ids);
+//! - `trade`: per mode, the simulated goods flows each way per year beside the host region's
+//!   observed trade series times `study.home_trade_share` ([`crate::trade`]);
 //! - `network_structure`: per mode and measure, the median and 2.5/97.5 percentiles over runs,
 //!   and per class the share of runs.
 
@@ -157,7 +159,11 @@ impl RunDirSink {
     }
 
     /// Close the streamed tables and write the summaries; returns every file written.
-    pub fn finish(self, summary: &StudySummary) -> Result<Vec<PathBuf>, StudyError> {
+    pub fn finish(
+        self,
+        scenario: &Scenario,
+        summary: &StudySummary,
+    ) -> Result<Vec<PathBuf>, StudyError> {
         let mut files = self.periods.finish()?;
         files.extend(self.flows.finish()?);
         files.extend(self.benefits.finish()?);
@@ -165,6 +171,7 @@ impl RunDirSink {
         files.extend(self.entities.finish()?);
         files.extend(self.ties.finish()?);
         files.extend(write_summary(&self.dir, summary, self.format)?);
+        files.extend(write_trade(&self.dir, scenario, summary, self.format)?);
         Ok(files)
     }
 }
@@ -270,6 +277,39 @@ impl Sink for RunDirSink {
         }
         Ok(())
     }
+}
+
+/// Write `trade`: the simulated goods flows beside the observed trade ([`crate::trade`]).
+pub fn write_trade(
+    dir: &Path,
+    scenario: &Scenario,
+    s: &StudySummary,
+    format: Format,
+) -> Result<Vec<PathBuf>, StudyError> {
+    let mut t = TableWriter::create(
+        dir,
+        "trade",
+        &[
+            ("mode", Col::Str),
+            ("direction", Col::Str),
+            ("simulated_usd_per_year", Col::F64),
+            ("observed_usd_per_year", Col::F64),
+            ("observed_years", Col::Str),
+            ("ratio", Col::F64),
+        ],
+        format,
+    )?;
+    for r in crate::trade::comparison(scenario, s) {
+        t.row(vec![
+            r.mode.into(),
+            r.direction.into(),
+            r.simulated_usd_per_year.into(),
+            r.observed_usd_per_year.into(),
+            r.observed_years.into(),
+            r.ratio.into(),
+        ])?;
+    }
+    t.finish()
 }
 
 /// Write `summary`, `series` and `symbiosis` tables.

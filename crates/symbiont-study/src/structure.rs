@@ -163,3 +163,153 @@ pub fn measure(g: &EntityGraph, seed: u64) -> RunStructure {
     let class = classify(&structure, &EntityThresholds::default());
     RunStructure { structure, class }
 }
+
+/// The network tables of a run folder for one mode, read back: the structure summary over
+/// runs (`network_structure.csv`) and the first run's network (`entities.csv`, `ties.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FolderNetwork {
+    pub mode: String,
+    pub summary: crate::summary::StructureSummary,
+    pub graph: EntityGraph,
+}
+
+/// Why a run folder's network tables cannot be read.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{file}:{line}: {message}")]
+pub struct TableError {
+    pub file: String,
+    pub line: u64,
+    pub message: String,
+}
+
+fn records(
+    dir: &std::path::Path,
+    name: &str,
+    header: &[&str],
+) -> Result<Option<Vec<(u64, csv::StringRecord)>>, TableError> {
+    let path = dir.join(name);
+    let err =
+        |line: u64, message: String| TableError { file: path.display().to_string(), line, message };
+    let Ok(text) = std::fs::read(&path) else { return Ok(None) };
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_slice());
+    let got = r.headers().map_err(|e| err(1, e.to_string()))?.clone();
+    let got: Vec<&str> = got.iter().collect();
+    if got.len() < header.len() || got[..header.len()] != *header {
+        return Err(err(1, format!("expected the header to start `{}`", header.join(","))));
+    }
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        out.push((line, rec));
+    }
+    Ok(Some(out))
+}
+
+/// Read the network of `mode` from a run folder; `None` when the folder has no network tables
+/// or none for that mode (a folder written before they existed, or `structure` off).
+pub fn read_folder_network(
+    dir: &std::path::Path,
+    mode: &str,
+) -> Result<Option<FolderNetwork>, TableError> {
+    let num = |file: &str, line: u64, col: &str, s: &str| -> Result<f64, TableError> {
+        if s.is_empty() {
+            return Ok(f64::NAN);
+        }
+        s.parse::<f64>().map_err(|_| TableError {
+            file: dir.join(file).display().to_string(),
+            line,
+            message: format!("column {col}: expected a number, got \"{s}\""),
+        })
+    };
+    let Some(rows) =
+        records(dir, "network_structure.csv", &["mode", "measure", "median", "p025", "p975"])?
+    else {
+        return Ok(None);
+    };
+    let mut measures = vec![(f64::NAN, f64::NAN, f64::NAN); MEASURES.len()];
+    let mut classes = Vec::new();
+    let mut any = false;
+    for (line, r) in &rows {
+        if &r[0] != mode {
+            continue;
+        }
+        any = true;
+        let f = "network_structure.csv";
+        let med = num(f, *line, "median", &r[2])?;
+        if let Some(class) = r[1].strip_prefix("class: ") {
+            classes.push((class.to_string(), med));
+        } else if let Some(k) = MEASURES.iter().position(|m| m.0 == &r[1]) {
+            measures[k] = (med, num(f, *line, "p025", &r[3])?, num(f, *line, "p975", &r[4])?);
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    classes.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    let mut first_reason = String::new();
+    if let Some(rows) = records(dir, "structure.csv", &["mode", "run", "class", "reason"])? {
+        if let Some((_, r)) = rows.iter().find(|(_, r)| &r[0] == mode) {
+            first_reason = r[3].to_string();
+        }
+    }
+    let header = ["mode", "run", "id", "label", "kind", "side", "support"];
+    let mut entities = Vec::new();
+    for (line, r) in records(dir, "entities.csv", &header)?.unwrap_or_default() {
+        if &r[0] != mode {
+            continue;
+        }
+        let side = match &r[5] {
+            "home" => EntitySide::Home,
+            "host" => EntitySide::Host,
+            other => {
+                return Err(TableError {
+                    file: dir.join("entities.csv").display().to_string(),
+                    line,
+                    message: format!("column side: expected home or host, got \"{other}\""),
+                });
+            }
+        };
+        let mut e = Entity::new(r[3].to_string(), r[4].to_string(), side);
+        e.support = &r[6] == "1";
+        entities.push(e);
+    }
+    let header = ["mode", "run", "source", "target", "kind", "factor", "weight", "period"];
+    let mut ties = Vec::new();
+    for (line, r) in records(dir, "ties.csv", &header)?.unwrap_or_default() {
+        if &r[0] != mode {
+            continue;
+        }
+        let f = "ties.csv";
+        let int = |col: &str, s: &str| -> Result<u32, TableError> {
+            s.parse::<u32>().map_err(|_| TableError {
+                file: dir.join(f).display().to_string(),
+                line,
+                message: format!("column {col}: expected a whole number, got \"{s}\""),
+            })
+        };
+        let layer = Layer::parse(&r[5]).ok_or_else(|| TableError {
+            file: dir.join(f).display().to_string(),
+            line,
+            message: format!("column factor: unknown factor \"{}\"", &r[5]),
+        })?;
+        ties.push(symbiont_network::Tie {
+            source: int("source", &r[2])?,
+            target: int("target", &r[3])?,
+            kind: r[4].to_string(),
+            layer,
+            weight: num(f, line, "weight", &r[6])?,
+            period: int("period", &r[7])?,
+        });
+    }
+    let graph = EntityGraph::new(entities, ties).map_err(|e| TableError {
+        file: dir.join("ties.csv").display().to_string(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    Ok(Some(FolderNetwork {
+        mode: mode.to_string(),
+        summary: crate::summary::StructureSummary { measures, classes, first_reason },
+        graph,
+    }))
+}

@@ -3,15 +3,19 @@
 //! (GEXF), GraphML and the dashboard (JSON).
 //!
 //! The input is a scenario TOML (its declared relations; the embedded default when omitted),
-//! a simulation run folder (its `flows.csv`), or a flows CSV file itself.
+//! a simulation run folder (its `flows.csv`), or a flows CSV file itself. A run folder written
+//! with the network tables (`network_structure.csv`, `entities.csv`, `ties.csv`) first shows
+//! the network the runs formed among entities, its class over runs and its measures; the
+//! flows between unit kinds follow.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use comfy_table::Cell;
 use symbiont_network::{
-    FlowTable, Format, Layer, LayerScale, Network, Node, Options, PathLength, Projection, Report,
-    Thresholds, export,
+    EntityThresholds, FlowTable, Format, Layer, LayerScale, Network, Node, Options, PathLength,
+    Projection, Report, StructureOptions, Thresholds, classify, entity_json, export,
+    export_entities,
 };
 
 use crate::out::{num, table, write_file};
@@ -32,8 +36,14 @@ Examples:
   symbiont network runs/x --mode hub --layers all --one-way-below 0.3
   symbiont network flows.csv --mode one_way --export net.json
 
-Class: one-way street if the two-way interaction index is below --one-way-below; otherwise hub if
-the throughput centralization is at least --hub-at-least; otherwise network.";
+Entity level (run folders): the class of the network the runs formed among entities, per
+docs/network.md: one-way street if cross-border reciprocity < 0.2; network if multiplexity >= 0.5,
+support ties >= 0.25 and top share < 0.5; hub otherwise. --export then writes the first run's
+entity network (sampled to --sample entities, every support unit kept); --kinds exports the
+flows between unit kinds instead.
+
+Kind level: one-way street if the two-way interaction index is below --one-way-below; otherwise
+hub if the throughput centralization is at least --hub-at-least; otherwise network.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -88,6 +98,12 @@ pub struct Args {
     /// Show at most this many nodes in the node table (by betweenness, then throughput).
     #[arg(long, default_value_t = 30)]
     pub top: usize,
+    /// Entity networks larger than this are sampled for --export (every support unit kept).
+    #[arg(long, default_value_t = 5000)]
+    pub sample: usize,
+    /// With a run folder: analyse and export only the flows between unit kinds.
+    #[arg(long)]
+    pub kinds: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -121,6 +137,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     };
     let per_period = a.per_period || a.period.is_some();
     let src = load(a.input.as_deref(), a.mode.as_deref(), per_period)?;
+    let entity = match (a.input.as_deref(), a.mode.as_deref()) {
+        (Some(p), Some(m)) if p.is_dir() && !a.kinds => {
+            symbiont_study::structure::read_folder_network(p, m)?
+        }
+        _ => None,
+    };
     let layers = match &a.layers {
         Some(list) => parse_layers(list)?,
         None => src.default_layers.clone(),
@@ -162,7 +184,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     // Everything goes to one buffer written at the end: a closed pipe (`| head`) then ends
     // the output quietly instead of panicking in `println!`.
     let mut out = String::new();
-    outln!(out, "Network of {}", src.what);
+    if let Some(en) = &entity {
+        entity_section(&mut out, en);
+    }
+    if entity.is_some() {
+        outln!(out, "Flows between unit kinds of {} (all runs)", src.what);
+    } else {
+        outln!(out, "Network of {}", src.what);
+    }
     outln!(
         out,
         "layers: {} ({}); {} nodes, {} edges{}",
@@ -195,7 +224,30 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             "eigenvector: the power iteration did not converge (typical of one-way, acyclic flows): shown as -"
         );
     }
-    if let (Some(path), Some(format)) = (&a.export, format) {
+    if let (Some(path), Some(format), Some(en)) = (&a.export, format, &entity) {
+        let g = if en.graph.entities().len() > a.sample {
+            en.graph.sample(a.sample, a.seed)
+        } else {
+            en.graph.clone()
+        };
+        let text = match format {
+            Format::Json => {
+                let st = g.structure(&StructureOptions { seed: a.seed, ..Default::default() });
+                let class = classify(&st, &EntityThresholds::default());
+                entity_json(&g, Some((&st, &class)))?
+            }
+            f => export_entities(&g, f)?,
+        };
+        write_file(path, text.as_bytes())?;
+        outln!(
+            out,
+            "wrote {} (the first run's entity network: {} of {} entities, {} ties)",
+            path.display(),
+            g.entities().len(),
+            en.graph.entities().len(),
+            g.ties().len()
+        );
+    } else if let (Some(path), Some(format)) = (&a.export, format) {
         // The export keeps every layer and period of the network as built; node metrics are
         // those of the analysis above.
         let text = export(net, Some(&report), format)?;
@@ -208,6 +260,40 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     }
     print_out(&out)?;
     Ok(())
+}
+
+/// The entity-level view of a run folder: the class over runs, the measures, and the first
+/// run's network measured again from its tables.
+fn entity_section(out: &mut String, en: &symbiont_study::structure::FolderNetwork) {
+    let sm = &en.summary;
+    let shares: Vec<String> =
+        sm.classes.iter().map(|(c, sh)| format!("{c} {:.0}%", sh * 100.0)).collect();
+    outln!(out, "Network the runs formed (entities), mode {}", en.mode);
+    outln!(out, "Structure class over runs: {}", shares.join(", "));
+    if !sm.first_reason.is_empty() {
+        outln!(out, "  first run: {}", sm.first_reason);
+    }
+    let mut t = table(vec!["measure", "median", "2.5%-97.5% of runs"]);
+    for (k, (name, _)) in symbiont_study::structure::MEASURES.iter().enumerate() {
+        let (med, lo, hi) = sm.measures[k];
+        t.add_row(vec![
+            Cell::new(name),
+            Cell::new(num(med)),
+            Cell::new(format!("{}-{}", num(lo), num(hi))),
+        ]);
+    }
+    outln!(out, "{t}");
+    let st = en.graph.structure(&StructureOptions::default());
+    let c = classify(&st, &EntityThresholds::default());
+    outln!(
+        out,
+        "first run's network: {} entities, {} tied pairs; class {} ({})",
+        st.entities,
+        st.ties,
+        c.class,
+        c.reason
+    );
+    out.push('\n');
 }
 
 /// The network as the report draws it (`DIR/network.json`): nodes with their side, edges by

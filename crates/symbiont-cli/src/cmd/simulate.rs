@@ -161,7 +161,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     })?;
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let mut files = sink.finish(&summary)?;
+    let mut files = sink.finish(&scenario, &summary)?;
     let sensitivity = match sensitivity {
         Some((base, alt)) => {
             let sopts = SensitivityOptions {

@@ -234,3 +234,47 @@ fn the_default_scenario_network_is_measured() {
     assert!(r.stdout.contains("declared relations"));
     assert!(class_line(&r.stdout).starts_with("Structure class: "));
 }
+
+#[test]
+fn a_run_folder_shows_the_network_the_runs_formed() {
+    let dir = crate::support::fresh_dir("network-entities");
+    let run = dir.join("run");
+    let r = symbiont(&[
+        "simulate",
+        "--runs",
+        "3",
+        "--horizon",
+        "8",
+        "--no-report",
+        "--modes",
+        "one_way_street,network",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let class = |mode: &str| {
+        let r = symbiont_in(&run, &["network", ".", "--mode", mode]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("Flows between unit kinds"), "{}", r.stdout);
+        r.stdout.lines().find(|l| l.starts_with("Structure class over runs")).unwrap().to_string()
+    };
+    assert_eq!(class("network"), "Structure class over runs: network 100%");
+    assert_eq!(class("one_way_street"), "Structure class over runs: one-way street 100%");
+    // The first run's entity network, sampled, as GraphML; --kinds exports unit kinds.
+    let r = symbiont_in(
+        &run,
+        &["network", ".", "--mode", "network", "--sample", "300", "--export", "n.graphml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("wrote n.graphml (the first run's entity network: 300 of"),
+        "{}",
+        r.stdout
+    );
+    let xml = std::fs::read_to_string(run.join("n.graphml")).unwrap();
+    assert_eq!(xml.matches("<node ").count(), 300);
+    let r =
+        symbiont_in(&run, &["network", ".", "--mode", "network", "--kinds", "--export", "k.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("Network the runs formed"));
+}

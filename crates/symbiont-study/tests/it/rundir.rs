@@ -21,7 +21,7 @@ fn write(dir: &Path, threads: usize) -> Vec<PathBuf> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let summary =
         pool.install(|| run_study(&s, &population, &opts, &mut sink, &mut |_, _| {})).unwrap();
-    let mut files = sink.finish(&summary).unwrap();
+    let mut files = sink.finish(&s, &summary).unwrap();
     let m = Manifest {
         scenario: &s,
         scenario_text: SMALL,
