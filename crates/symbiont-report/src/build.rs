@@ -72,6 +72,22 @@ pub fn build(run: &RunData, opts: &ReportOptions) -> Report {
     sections.push(ctx.symbiosis());
     sections.push(ctx.flows());
     sections.push(ctx.network());
+    match crate::structure::structure_section(run) {
+        Some(s) => sections.push(s),
+        None => absent.push(
+            "the network each run formed (`network_structure.csv`, `structure.csv`, from \
+             `symbiont simulate`; older run folders lack it)"
+                .to_string(),
+        ),
+    }
+    match crate::structure::trade_section(run) {
+        Some(s) => sections.push(s),
+        None => absent.push(
+            "goods flows against the observed trade (`trade.csv`, from `symbiont simulate`; \
+             older run folders lack it)"
+                .to_string(),
+        ),
+    }
     if run.sensitivity.is_empty() {
         absent.push(
             "sensitivity of the key outcomes to the levers (`sensitivity.csv`, from `symbiont \
@@ -117,7 +133,7 @@ struct Ctx<'a> {
     modes: Vec<String>,
 }
 
-fn table(head: &[String], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(head: &[String], rows: &[Vec<String>]) -> String {
     let mut s = String::from("<table><thead><tr>");
     for h in head {
         let _ = write!(s, "<th>{h}</th>");
@@ -135,7 +151,7 @@ fn table(head: &[String], rows: &[Vec<String>]) -> String {
     s
 }
 
-fn p(text: &str) -> Block {
+pub(crate) fn p(text: &str) -> Block {
     Block::Html(format!("<p>{text}</p>"))
 }
 
@@ -316,6 +332,7 @@ impl Ctx<'_> {
                     color_by_group: true,
                     note: "bar: mean across runs; whisker: 95% confidence interval of the mean"
                         .into(),
+                    thresholds: Vec::new(),
                 }),
             );
             blocks.push(Block::Charts(
@@ -481,6 +498,7 @@ impl Ctx<'_> {
                     series,
                     color_by_group: false,
                     note: String::new(),
+                    thresholds: Vec::new(),
                 }),
             ));
             for d in ["home → host", "host → home", "within home", "within host"] {
@@ -976,6 +994,7 @@ fn dynamics_section(d: &DynamicsData) -> Section {
                 }],
                 color_by_group: true,
                 note: String::new(),
+                thresholds: Vec::new(),
             }),
         ));
     }
@@ -1013,6 +1032,7 @@ fn plan_section(pl: &PlanData) -> Section {
             }],
             color_by_group: true,
             note: "* designated park".into(),
+            thresholds: Vec::new(),
         }),
     ));
     if !pl.bottlenecks.is_empty() {

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -82,6 +83,9 @@ pub struct BarsFigure {
     pub color_by_group: bool,
     /// A line under the title saying what the whiskers are.
     pub note: String,
+    /// A reference value per group (a classification threshold), drawn as a dashed line across
+    /// the group; empty, or NaN for a group, draws none.
+    pub thresholds: Vec<f64>,
 }
 
 /// One row of a horizontal bar chart: the outcome at the lever's low and high value.
@@ -388,16 +392,26 @@ impl Chart {
                 }
             }
             Figure::Bars(f) => {
-                rec(vec![
+                let mut head = vec![
                     "group".into(),
                     "series".into(),
                     f.y_label.clone(),
                     "low".into(),
                     "high".into(),
-                ]);
+                ];
+                let with_thresholds = !f.thresholds.is_empty();
+                if with_thresholds {
+                    head.push("threshold".into());
+                }
+                rec(head);
                 for s in &f.series {
-                    for (g, v) in f.groups.iter().zip(&s.values) {
-                        rec(vec![g.clone(), s.name.clone(), n(v.value), on(v.low), on(v.high)]);
+                    for (i, (g, v)) in f.groups.iter().zip(&s.values).enumerate() {
+                        let mut row =
+                            vec![g.clone(), s.name.clone(), n(v.value), on(v.low), on(v.high)];
+                        if with_thresholds {
+                            row.push(on(f.thresholds.get(i).copied()));
+                        }
+                        rec(row);
                     }
                 }
             }
@@ -539,6 +553,8 @@ impl Style {
 #[derive(Debug, Clone, Copy)]
 enum Mark {
     Line,
+    /// A dashed line (a threshold).
+    Dash,
     Box,
     Dot,
     Hollow,
@@ -590,6 +606,15 @@ fn header<DB: DrawingBackend>(
                         c.stroke_width(s.u(3.0)),
                     ))
                     .map_err(e)?,
+                Mark::Dash => {
+                    for d in [0.0, 8.0, 16.0] {
+                        root.draw(&PathElement::new(
+                            vec![(x + s.px(d), y), (x + s.px(d + 4.0), y)],
+                            c.stroke_width(s.u(2.0)),
+                        ))
+                        .map_err(e)?;
+                    }
+                }
                 Mark::Box => root
                     .draw(&Rectangle::new(
                         [(x + s.px(3.0), y - s.px(6.0)), (x + s.px(17.0), y + s.px(6.0))],
@@ -769,7 +794,7 @@ fn draw_bars<DB: DrawingBackend>(
     f: &BarsFigure,
     s: Style,
 ) -> Res<()> {
-    let legend: Vec<_> = if f.color_by_group {
+    let mut legend: Vec<_> = if f.color_by_group {
         Vec::new()
     } else {
         f.series
@@ -778,6 +803,11 @@ fn draw_bars<DB: DrawingBackend>(
             .map(|(i, b)| (b.name.clone(), palette::series(i), Mark::Box))
             .collect()
     };
+    let thresholds: Vec<(usize, f64)> =
+        f.thresholds.iter().copied().enumerate().filter(|(_, t)| t.is_finite()).collect();
+    if !thresholds.is_empty() {
+        legend.push(("threshold".to_string(), palette::BLACK, Mark::Dash));
+    }
     let body = header(root, title, &f.note, &legend, s)?;
     let n = f.groups.len().max(1);
     let k = f.series.len().max(1);
@@ -785,7 +815,8 @@ fn draw_bars<DB: DrawingBackend>(
         .series
         .iter()
         .flat_map(|b| b.values.iter().flat_map(|v| [Some(v.value), v.low, v.high]))
-        .flatten();
+        .flatten()
+        .chain(thresholds.iter().map(|t| t.1));
     let (y0, y1) = span(ys, true);
     let x_range = -0.5..(n as f64 - 0.5);
     let mut chart = ChartBuilder::on(&body)
@@ -845,6 +876,30 @@ fn draw_bars<DB: DrawingBackend>(
                     .map_err(e)?;
             }
         }
+    }
+    for &(i, t) in &thresholds {
+        if i >= n {
+            continue;
+        }
+        let (a, b) = (i as f64 - 0.46, i as f64 + 0.46);
+        chart
+            .draw_series(std::iter::once(DashedPathElement::new(
+                vec![(a, t), (b, t)],
+                s.u(6.0),
+                s.u(4.0),
+                palette::BLACK.stroke_width(s.u(2.0)),
+            )))
+            .map_err(e)?;
+        // The value goes under the group's name, where no bar can hide it.
+        let at = chart.backend_coord(&(i as f64, y0));
+        let style =
+            s.font(10.5).color(&RGBColor(0x44, 0x44, 0x44)).pos(Pos::new(HPos::Center, VPos::Top));
+        root.draw(&Text::new(
+            format!("threshold {}", fmt_num(t)),
+            (at.0, at.1 + s.px(23.0)),
+            style,
+        ))
+        .map_err(e)?;
     }
     Ok(())
 }

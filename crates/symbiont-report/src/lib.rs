@@ -4,8 +4,9 @@
 //! The pipeline has three steps, each a plain function over plain data:
 //!
 //! 1. [`rundir::read_run_dir`] reads a run folder (`manifest.json`, `summary.csv`, `series.csv`,
-//!    `symbiosis.csv`, `flows.csv`, and the optional `sensitivity.csv`, `indices.csv`,
-//!    `dynamics.json`, `plan.json`, `network.json`) into a [`RunData`];
+//!    `symbiosis.csv`, `flows.csv`, the network structure and trade tables when present, and
+//!    the optional `sensitivity.csv`, `indices.csv`, `dynamics.json`, `plan.json`,
+//!    `network.json`) into a [`RunData`];
 //! 2. [`build::build`] turns it into a [`Report`]: sections of [`Chart`]s and tables, in
 //!    reading order. A chart is a [`Figure`] (lines with bands, grouped bars with intervals, a
 //!    categorical matrix, a network on two columns, a phase portrait, histograms, horizontal
@@ -49,6 +50,7 @@ pub mod network;
 pub mod palette;
 pub mod parts;
 pub mod rundir;
+pub mod structure;
 pub mod sweep;
 
 pub use build::{Report, ReportOptions, Section, build};

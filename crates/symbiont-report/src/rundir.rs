@@ -1,6 +1,7 @@
 //! Reading a run folder into [`RunData`]: the manifest and the CSV tables that
 //! `symbiont simulate` writes, plus the optional parts other commands add (see
-//! `docs/report.md` for their formats).
+//! `docs/report.md` for their formats). Tables that older run folders lack (the network
+//! structure, the trade comparison, the first run's entities and ties) are read when present.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -77,6 +78,86 @@ pub struct SensitivityRow {
     pub baseline: f64,
 }
 
+/// A number that may be empty or `NaN` (a quantile of a class share, an observed series the
+/// scenario lacks): both read as NaN; anything else must be a number.
+fn nan_if_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// One row of `network_structure.csv`: a structure measure's median and 2.5/97.5 percentiles
+/// over the runs of a mode, or (`measure` = `class: <name>`) the share of runs in a class, in
+/// `median`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StructureRow {
+    pub mode: String,
+    pub measure: String,
+    pub median: f64,
+    #[serde(deserialize_with = "nan_if_empty")]
+    pub p025: f64,
+    #[serde(deserialize_with = "nan_if_empty")]
+    pub p975: f64,
+}
+
+impl StructureRow {
+    /// The class name when the row is a class share.
+    pub fn class(&self) -> Option<&str> {
+        self.measure.strip_prefix("class: ")
+    }
+}
+
+/// One row of `structure.csv`: the class of the network one run formed, the one-line reason,
+/// and its measures in column order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStructureRow {
+    pub mode: String,
+    pub run: u32,
+    pub class: String,
+    pub reason: String,
+    pub measures: Vec<(String, f64)>,
+}
+
+/// One row of `trade.csv`: simulated goods per year one way beside the observed trade.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TradeRow {
+    pub mode: String,
+    /// `home_to_host` (the host's imports from the home side) or `host_to_home` (its exports).
+    pub direction: String,
+    pub simulated_usd_per_year: f64,
+    /// NaN when the scenario has no observed series (or no home trade share).
+    #[serde(deserialize_with = "nan_if_empty")]
+    pub observed_usd_per_year: f64,
+    #[serde(default)]
+    pub observed_years: String,
+    #[serde(deserialize_with = "nan_if_empty")]
+    pub ratio: f64,
+}
+
+/// One row of `entities.csv`: an entity of a mode's first run.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EntityRow {
+    pub mode: String,
+    pub run: u32,
+    pub id: u32,
+    pub label: String,
+    pub kind: String,
+    pub side: String,
+    pub support: u32,
+}
+
+/// One row of `ties.csv`: a tie between two entities (ids of `entities.csv`) of a mode's first
+/// run.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TieRow {
+    pub mode: String,
+    pub run: u32,
+    pub source: u32,
+    pub target: u32,
+    pub kind: String,
+    pub factor: String,
+    pub weight: f64,
+    pub period: u32,
+}
+
 /// Flows summed over runs and periods, by mode, factor, source and target, with the number of
 /// runs of each mode (so that a mean per run can be taken).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -126,6 +207,15 @@ pub struct RunData {
     pub dynamics: Option<DynamicsData>,
     pub plan: Option<PlanData>,
     pub network: Option<NetworkData>,
+    /// `network_structure.csv`; empty when the folder has none.
+    pub structure: Vec<StructureRow>,
+    /// `structure.csv`; empty when the folder has none.
+    pub structure_runs: Vec<RunStructureRow>,
+    /// `trade.csv`; empty when the folder has none.
+    pub trade: Vec<TradeRow>,
+    /// `entities.csv` and `ties.csv` (each mode's first run); empty when absent.
+    pub entities: Vec<EntityRow>,
+    pub ties: Vec<TieRow>,
 }
 
 impl RunData {
@@ -190,6 +280,11 @@ pub fn read_table<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, ReportErro
         out.push(row.map_err(|e| table_error(path, &e, Some(&headers)))?);
     }
     Ok(out)
+}
+
+/// Read a table when the file is there; no file is no rows.
+fn optional_table<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, ReportError> {
+    if path.is_file() { read_table(path) } else { Ok(Vec::new()) }
 }
 
 fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, ReportError> {
@@ -257,6 +352,61 @@ pub fn read_flows(path: &Path) -> Result<FlowTotals, ReportError> {
     Ok(totals)
 }
 
+/// Read `structure.csv`: `mode,run,class,reason` and then one number per measure (the
+/// measures are whatever columns follow, so that a new measure needs no change here).
+pub fn read_structure_runs(path: &Path) -> Result<Vec<RunStructureRow>, ReportError> {
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| io(path, e))?;
+    let headers = rdr.headers().map_err(|e| table_error(path, &e, None))?.clone();
+    const FIXED: [&str; 4] = ["mode", "run", "class", "reason"];
+    for (i, name) in FIXED.iter().enumerate() {
+        if headers.get(i) != Some(name) {
+            return Err(ReportError::Table {
+                path: path.to_path_buf(),
+                line: 1,
+                column: (*name).to_string(),
+                message: "missing column; expected mode,run,class,reason and the measures"
+                    .to_string(),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(table_error(path, &e, Some(&headers))),
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let bad = |name: &str, got: &str, what: &str| ReportError::Table {
+            path: path.to_path_buf(),
+            line,
+            column: name.to_string(),
+            message: format!("\"{got}\" is not {what}"),
+        };
+        let run_text = &rec[1];
+        let run: u32 =
+            run_text.parse().map_err(|_| bad("run", run_text, "a run number (0, 1, ...)"))?;
+        let mut measures = Vec::new();
+        for (name, text) in headers.iter().zip(rec.iter()).skip(FIXED.len()) {
+            let v = if text.is_empty() {
+                f64::NAN
+            } else {
+                text.parse::<f64>().map_err(|_| bad(name, text, "a number"))?
+            };
+            measures.push((name.to_string(), v));
+        }
+        out.push(RunStructureRow {
+            mode: rec[0].to_string(),
+            run,
+            class: rec[2].to_string(),
+            reason: rec[3].to_string(),
+            measures,
+        });
+    }
+    Ok(out)
+}
+
 /// Read a run folder. `manifest.json`, `summary.csv` and `series.csv` are required; every other
 /// part is read when present.
 pub fn read_run_dir(dir: &Path) -> Result<RunData, ReportError> {
@@ -299,6 +449,12 @@ pub fn read_run_dir(dir: &Path) -> Result<RunData, ReportError> {
     let dynamics = optional("dynamics.json").map(|x| read_json(&x)).transpose()?;
     let plan = optional("plan.json").map(|x| read_json(&x)).transpose()?;
     let network = optional("network.json").map(|x| read_json(&x)).transpose()?;
+    let structure = optional_table(&p("network_structure.csv"))?;
+    let structure_runs =
+        optional("structure.csv").map(|x| read_structure_runs(&x)).transpose()?.unwrap_or_default();
+    let trade = optional_table(&p("trade.csv"))?;
+    let entities = optional_table(&p("entities.csv"))?;
+    let ties = optional_table(&p("ties.csv"))?;
     Ok(RunData {
         manifest,
         summary,
@@ -310,5 +466,10 @@ pub fn read_run_dir(dir: &Path) -> Result<RunData, ReportError> {
         dynamics,
         plan,
         network,
+        structure,
+        structure_runs,
+        trade,
+        entities,
+        ties,
     })
 }

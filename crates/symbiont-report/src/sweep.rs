@@ -330,6 +330,7 @@ fn robustness_section(r: &RobustnessPart) -> Section {
                 color_by_group: false,
                 note: "regret: how far the mode is from the best mode at the same design point"
                     .into(),
+                thresholds: Vec::new(),
             }),
         ));
         let mut head =
@@ -391,6 +392,7 @@ fn robustness_section(r: &RobustnessPart) -> Section {
                 }],
                 color_by_group: true,
                 note: String::new(),
+                thresholds: Vec::new(),
             }),
         );
         blocks.push(Block::Charts(vec![c].into_iter().filter(|c| !c.is_empty()).collect()));

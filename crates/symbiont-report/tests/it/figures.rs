@@ -117,6 +117,7 @@ fn bars_with_intervals() {
             }],
             color_by_group: true,
             note: "bar: mean; whisker: 95% CI".into(),
+            thresholds: Vec::new(),
         }),
     );
     check(
@@ -151,6 +152,7 @@ fn grouped_bars_by_direction() {
             ],
             color_by_group: false,
             note: String::new(),
+            thresholds: Vec::new(),
         }),
     );
     check(
@@ -169,6 +171,52 @@ fn grouped_bars_by_direction() {
         alone,host → home,5,,
         network,host → home,40,,
     "#]],
+    );
+}
+
+#[test]
+fn bars_with_thresholds() {
+    let b = |value: f64, low: f64, high: f64| BarValue { value, low: Some(low), high: Some(high) };
+    let chart = Chart::new(
+        "structure-thresholds",
+        "measures against thresholds",
+        Figure::Bars(BarsFigure {
+            y_label: "median over runs (share, 0..1)".into(),
+            groups: vec!["cross border reciprocity".into(), "support ties".into(), "other".into()],
+            series: vec![
+                BarSeries {
+                    name: "alone".into(),
+                    values: vec![b(0.1, 0.05, 0.15), b(0.05, 0.0, 0.1), b(0.3, 0.25, 0.35)],
+                },
+                BarSeries {
+                    name: "network".into(),
+                    values: vec![b(0.4, 0.35, 0.45), b(0.5, 0.4, 0.6), b(0.2, 0.1, 0.3)],
+                },
+            ],
+            color_by_group: false,
+            note: "dashed: class threshold".into(),
+            // A NaN threshold draws none for its group.
+            thresholds: vec![0.2, 0.25, f64::NAN],
+        }),
+    );
+    check(
+        chart,
+        expect![[r#"
+            svg: 1
+            rect: 9
+            text: 25
+            polyline: 77
+            line: 7
+            texts: measures against thresholds | dashed: class threshold | alone | network | threshold | median over runs (share, 0..1) | 0 | 0.1 | 0.2 | 0.3 | 0.4 | 0.5 | 0.6 |  |  |  |  |  |  |  | cross border reciprocity | support ties | other | threshold 0.2 | threshold 0.25
+            --- csv
+            group,series,"median over runs (share, 0..1)",low,high,threshold
+            cross border reciprocity,alone,0.1,0.05,0.15,0.2
+            support ties,alone,0.05,0,0.1,0.25
+            other,alone,0.3,0.25,0.35,
+            cross border reciprocity,network,0.4,0.35,0.45,0.2
+            support ties,network,0.5,0.4,0.6,0.25
+            other,network,0.2,0.1,0.3,
+        "#]],
     );
 }
 

@@ -4,4 +4,5 @@ mod figures;
 mod network;
 mod report;
 mod rundir;
+mod structure;
 mod support;

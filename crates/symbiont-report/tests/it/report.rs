@@ -4,7 +4,7 @@ use expect_test::expect;
 use symbiont_report::build::{Block, CORE_SECTIONS};
 use symbiont_report::{ReportOptions, build, read_run_dir, render, svg_outline, write_report};
 
-use crate::support::run_dir;
+use crate::support::{run_dir, structure_tables};
 
 const DYNAMICS: &str = r#"{
   "time_label": "year", "mode": "asymmetric mutualism (1 gains more)", "method": "E1 difference regression",
@@ -99,7 +99,7 @@ fn a_simulate_folder_gives_the_core_sections() {
     for id in CORE_SECTIONS {
         assert!(report.sections.iter().any(|s| s.id == id), "{id}");
     }
-    assert_eq!(report.absent.len(), 4);
+    assert_eq!(report.absent.len(), 6);
     let rendered = render(&report).expect("renders");
     let html = &rendered.html;
     assert!(
@@ -117,15 +117,14 @@ fn a_simulate_folder_gives_the_core_sections() {
 
 #[test]
 fn optional_parts_add_their_sections() {
-    let dir = run_dir(
-        "report-full",
-        &[
-            ("dynamics.json", DYNAMICS),
-            ("plan.json", PLAN),
-            ("indices.csv", INDICES),
-            ("sensitivity.csv", SENSITIVITY),
-        ],
-    );
+    let mut parts = vec![
+        ("dynamics.json", DYNAMICS),
+        ("plan.json", PLAN),
+        ("indices.csv", INDICES),
+        ("sensitivity.csv", SENSITIVITY),
+    ];
+    parts.extend(structure_tables());
+    let dir = run_dir("report-full", &parts);
     let data = read_run_dir(&dir).expect("reads");
     let report = build(&data, &opts());
     expect![[r#"
@@ -134,6 +133,8 @@ fn optional_parts_add_their_sections() {
         symbiosis: symbiosis-micro symbiosis-macro
         flows: flows-capital flows-profit flows-talent
         network: network-alone network-net
+        structure: structure-thresholds
+        trade: trade
         sensitivity: sensitivity-host-jobs
         dynamics: fit-0 phase bootstrap mode-probabilities
         plan: plan-parks plan-bottlenecks
