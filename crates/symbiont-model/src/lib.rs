@@ -19,6 +19,7 @@
 //! This crate depends on nothing async, SQL, HTTP or random: distributions are data here and
 //! are sampled by the crates that hold a seeded stream. Seeds are derived with [`seed`].
 
+pub mod consistency;
 pub mod diag;
 pub mod dist;
 pub mod levers;

@@ -84,6 +84,7 @@ fn check(files: &[PathBuf], json: bool) -> anyhow::Result<()> {
         };
         match result {
             Ok(s) => {
+                let warnings = symbiont_model::consistency::warnings(&s);
                 if !json {
                     println!(
                         "ok: {} ({} regions, {} parks, {} enterprises, {} modes)",
@@ -93,8 +94,17 @@ fn check(files: &[PathBuf], json: bool) -> anyhow::Result<()> {
                         s.enterprise_count(),
                         s.modes.len()
                     );
+                    for w in &warnings {
+                        println!("warning: {}: {}: {}", src.origin, w.field, w.message);
+                    }
                 }
-                reports.push(serde_json::json!({ "file": src.origin, "ok": true, "problems": [] }));
+                let warnings: Vec<_> = warnings
+                    .iter()
+                    .map(|w| serde_json::json!({ "field": w.field, "message": w.message }))
+                    .collect();
+                reports.push(serde_json::json!({
+                    "file": src.origin, "ok": true, "problems": [], "warnings": warnings,
+                }));
             }
             Err(d) => {
                 bad += 1;

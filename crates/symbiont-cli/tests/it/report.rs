@@ -18,7 +18,7 @@ fn default_report(name: &str, runs: &str) -> PathBuf {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = symbiont(&["report", o]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("report.html: 6 sections"), "{}", r.stdout);
+    assert!(r.stdout.contains("report.html: 8 sections"), "{}", r.stdout);
     out
 }
 
