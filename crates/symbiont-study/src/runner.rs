@@ -41,6 +41,9 @@ impl PopulationMode {
     }
 }
 
+/// Runs per mode whose network is measured by default.
+pub const STRUCTURE_RUNS: u32 = 20;
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct StudyOptions {
@@ -59,9 +62,11 @@ pub struct StudyOptions {
     /// needs the population the plan was made for, so a study with planned sites runs on the
     /// fixed population whatever this says ([`StudyOptions::effective_population`]).
     pub population: PopulationMode,
-    /// Record every run's entity-level ties and measure the network they form
-    /// ([`crate::structure`]); the ties of each mode's first run reach the sink.
-    pub structure: bool,
+    /// Record the entity-level ties of the first `structure_runs` runs of each mode and measure
+    /// the network they form ([`crate::structure`]; 0: off). The ties of each mode's first run
+    /// reach the sink. Measuring costs about as much as the run itself, so the default
+    /// ([`STRUCTURE_RUNS`]) keeps a study of 100 runs quick.
+    pub structure_runs: u32,
 }
 
 impl StudyOptions {
@@ -75,7 +80,7 @@ impl StudyOptions {
             planned_sites: None,
             macro_mode: true,
             population: PopulationMode::PerRun,
-            structure: true,
+            structure_runs: STRUCTURE_RUNS,
         }
     }
 
@@ -176,7 +181,7 @@ pub fn run_study(
                     planned_sites: opts.planned_sites.as_deref(),
                 };
                 let mode = || scenario.modes[m].id.clone();
-                if !opts.structure {
+                if r >= opts.structure_runs {
                     let out = symbiont_abm::run(&input)
                         .map_err(|e| StudyError::Run { mode: mode(), source: e })?;
                     return Ok((out, None, None));
