@@ -39,8 +39,20 @@ pub mod entity {
 /// A uniform number in `[0, 1)` for (seed, entity, period, slot).
 #[inline]
 pub fn uniform(seed: u64, entity: u64, period: u32, slot: u32) -> f64 {
-    let key = (u64::from(period) << 32) | u64::from(slot);
-    let h = mix(seed ^ mix(entity.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ mix(key)));
+    uniform_at(seed, entity, period_key(period, slot))
+}
+
+/// The part of a draw's key that depends only on the period and the slot, for loops over
+/// every firm: `uniform_at(seed, e, period_key(t, s)) == uniform(seed, e, t, s)`.
+#[inline]
+pub fn period_key(period: u32, slot: u32) -> u64 {
+    mix((u64::from(period) << 32) | u64::from(slot))
+}
+
+/// [`uniform`] with the period key computed once ([`period_key`]).
+#[inline]
+pub fn uniform_at(seed: u64, entity: u64, key: u64) -> f64 {
+    let h = mix(seed ^ mix(entity.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key));
     (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
@@ -104,6 +116,7 @@ mod tests {
         assert_ne!(uniform(7, 1, 3, slot::GO), uniform(7, 1, 3, slot::SITE));
         assert_ne!(uniform(7, 1, 3, slot::GO), uniform(7, 1, 4, slot::GO));
         assert_ne!(uniform(7, 1, 3, slot::GO), uniform(8, 1, 3, slot::GO));
+        assert_eq!(uniform(7, 1, 3, slot::GO), uniform_at(7, 1, period_key(3, slot::GO)));
     }
 
     #[test]

@@ -211,15 +211,15 @@ impl Ledger {
 }
 
 /// The entity-level ties of a run, summed per (source, target, kind); a no-op unless asked
-/// for, so plain runs pay one branch per call.
-struct TieBook {
-    on: bool,
+/// for (`ON` is a constant, so plain runs compile without the tie code).
+struct TieBook<const ON: bool> {
     map: HashMap<(EntityRef, EntityRef, TieKind), (f64, u32)>,
 }
 
-impl TieBook {
+impl<const ON: bool> TieBook<ON> {
+    #[inline(always)]
     fn add(&mut self, source: EntityRef, target: EntityRef, kind: TieKind, w: f64, period: u32) {
-        if !self.on || w.is_nan() || w <= 0.0 || source == target {
+        if !ON || w.is_nan() || w <= 0.0 || source == target {
             return;
         }
         let e = self.map.entry((source, target, kind)).or_insert((0.0, period));
@@ -237,7 +237,7 @@ impl TieBook {
                 period,
             })
             .collect();
-        v.sort_by(|a, b| (a.source, a.target, a.kind).cmp(&(b.source, b.target, b.kind)));
+        v.sort_by_key(|a| (a.source, a.target, a.kind));
         v
     }
 }
@@ -269,12 +269,20 @@ struct Lenders {
 }
 
 /// Run one simulation (see [`crate::run`]).
-// Per-sector loops index several parallel arrays by sector; a range reads clearer than zips.
-#[allow(clippy::needless_range_loop)]
 pub(crate) fn simulate(
     input: &RunInput<'_>,
     with_ties: bool,
 ) -> Result<(RunOutput, Vec<Books>), AbmError> {
+    if with_ties { simulate_with::<true>(input) } else { simulate_with::<false>(input) }
+}
+
+/// One simulation, with the tie book compiled in (`TIES`) or out.
+// Per-sector loops index several parallel arrays by sector; a range reads clearer than zips.
+#[allow(clippy::needless_range_loop)]
+fn simulate_with<const TIES: bool>(
+    input: &RunInput<'_>,
+) -> Result<(RunOutput, Vec<Books>), AbmError> {
+    let with_ties = TIES;
     let sc: &Scenario = input.scenario;
     let pop: &Population = input.population;
     let lv: &Levers = input.levers;
@@ -368,7 +376,7 @@ pub(crate) fn simulate(
             host_of_sector[h.sector as usize].push(j as u32);
         }
     }
-    let mut ties = TieBook { on: with_ties, map: HashMap::new() };
+    let mut ties = TieBook::<TIES> { map: HashMap::new() };
     let weighted_cap = |cap: &[f64]| -> f64 {
         let w: f64 = host_n.iter().sum();
         if w > 0.0 { cap.iter().zip(&host_n).map(|(c, n)| c * n).sum::<f64>() / w } else { 0.0 }
@@ -510,6 +518,14 @@ pub(crate) fn simulate(
     let mut entered_hubs = 0.0;
     let mut entered_total = 0.0;
     let mut new_entries: Vec<u32> = Vec::new();
+    // Firms preparing or in approval, and firms operating, in population order: the passes
+    // over them visit the firms in the same order as a pass over every firm would, so sums
+    // come out bit-identical, but cost nothing for the firms at home or gone.
+    let mut pending: Vec<u32> = Vec::new();
+    let mut operating: Vec<u32> = Vec::new();
+    let mut approved: Vec<u32> = Vec::new();
+    let mut list_buf: Vec<u32> = Vec::new();
+    let (mut n_failed, mut n_returned) = (0u32, 0u32);
     let mut cells = vec![false; n_sec * n_prov];
     let mut y_sector = vec![0.0f64; n_sec];
     let mut sourcing = vec![0.0f64; n_sec];
@@ -629,17 +645,34 @@ pub(crate) fn simulate(
             }
         }
         queue.clear();
-        for (i, st) in states.iter_mut().enumerate() {
-            if *st != State::AtHome {
-                continue;
+        if py == 1.0 {
+            // Yearly periods: the probability needs no powf, so it is computed for every firm
+            // and tested with the state afterwards (no branch on the state per firm).
+            let key = draw::period_key(t, slot::GO);
+            for (i, st) in states.iter_mut().enumerate() {
+                let prob = p.go_max_rate
+                    / (1.0 + exp_neg_index[usize::from(go_group[i])] * f64::from(go_excess[i]));
+                // A firm not at home never goes (u >= 0 > -1), without a branch on its state.
+                let prob = if *st == State::AtHome { prob } else { -1.0 };
+                if draw::uniform_at(seed, i as u64, key) < prob {
+                    *st = State::Preparing;
+                    firms[i].start_day = day0 as f32;
+                    queue.push((m3_risk(pop.enterprises[i].productivity, p), i as u32));
+                }
             }
-            let yearly = p.go_max_rate
-                / (1.0 + exp_neg_index[usize::from(go_group[i])] * f64::from(go_excess[i]));
-            let prob = if py == 1.0 { yearly } else { 1.0 - (1.0 - yearly).powf(py) };
-            if draw::uniform(seed, i as u64, t, slot::GO) < prob {
-                *st = State::Preparing;
-                firms[i].start_day = day0 as f32;
-                queue.push((m3_risk(pop.enterprises[i].productivity, p), i as u32));
+        } else {
+            for (i, st) in states.iter_mut().enumerate() {
+                if *st != State::AtHome {
+                    continue;
+                }
+                let yearly = p.go_max_rate
+                    / (1.0 + exp_neg_index[usize::from(go_group[i])] * f64::from(go_excess[i]));
+                let prob = 1.0 - (1.0 - yearly).powf(py);
+                if draw::uniform(seed, i as u64, t, slot::GO) < prob {
+                    *st = State::Preparing;
+                    firms[i].start_day = day0 as f32;
+                    queue.push((m3_risk(pop.enterprises[i].productivity, p), i as u32));
+                }
             }
         }
         decided += queue.len() as u32;
@@ -657,6 +690,7 @@ pub(crate) fn simulate(
         let mut talent_left = talent_cap * py;
         let mut tech_left = tech_cap * py;
         let mut lending_open = true;
+        approved.clear();
         for &(risk, i) in &queue {
             let i = i as usize;
             let e = &pop.enterprises[i];
@@ -824,7 +858,7 @@ pub(crate) fn simulate(
             benefit[P_RESEARCH][0] += from_inst * p_tech - fees_inst;
             benefit[P_INTERM][1] += served.fees[0] + served.fees[1];
             benefit[P_INTERM][0] += served.cut.iter().sum::<f64>() * p.service_value_usd;
-            if ties.on {
+            if TIES {
                 if window.is_some() {
                     ties.add(promoter, me, TieKind::Approval, 1.0, t);
                     if site != SCATTERED && sc.parks[site as usize].designated {
@@ -892,6 +926,7 @@ pub(crate) fn simulate(
                 }
             }
             states[i] = State::InApproval;
+            approved.push(i as u32);
             f.lender = lender_ix
                 .iter()
                 .enumerate()
@@ -929,14 +964,18 @@ pub(crate) fn simulate(
         // A firm whose approval ended before the period's end enters and operates for the
         // rest of the period. Predecessors are those that entered in earlier periods.
         new_entries.clear();
-        for (i, st) in states.iter_mut().enumerate() {
-            if !matches!(*st, State::Preparing | State::InApproval) {
-                continue;
-            }
+        approved.sort_unstable();
+        merge_sorted(&pending, &approved, &mut list_buf);
+        std::mem::swap(&mut pending, &mut list_buf);
+        list_buf.clear();
+        for &iu in &pending {
+            let i = iu as usize;
             let f = &mut firms[i];
             if f64::from(f.ready_day) >= day_end {
+                list_buf.push(iu);
                 continue;
             }
+            let st = &mut states[i];
             let e = &pop.enterprises[i];
             let s = e.sector as usize;
             let sec = &sc.sectors[s];
@@ -966,7 +1005,7 @@ pub(crate) fn simulate(
             let free = p.info_reports * (1.0 - 1.0 / (1.0 + p.info_free_ride * reach));
             ledger.flow(FlowFactor::Information, HOST_ENT, HOME_ENT, free);
             let me = EntityRef::Enterprise(i as u32);
-            if ties.on {
+            if TIES {
                 // The predecessor whose knowledge reaches the entrant: the latest entrant of its
                 // park and sector, else of its sector and chain.
                 let in_park = if f.site == SCATTERED {
@@ -1018,15 +1057,16 @@ pub(crate) fn simulate(
             relocated += e.excess_capacity * f.capital.max(0.0);
             new_entries.push(i as u32);
         }
+        std::mem::swap(&mut pending, &mut list_buf);
+        merge_sorted(&operating, &new_entries, &mut list_buf);
+        std::mem::swap(&mut operating, &mut list_buf);
 
         // ---------------------------------------------------------------- 6. operation (M5, M6, M8)
         op_tenants.iter_mut().for_each(|x| *x = 0);
         park_workers.iter_mut().for_each(|x| *x = 0.0);
         park_sector.iter_mut().for_each(|x| *x = 0);
-        for (i, st) in states.iter().enumerate() {
-            if *st != State::Operating {
-                continue;
-            }
+        for &iu in &operating {
+            let i = iu as usize;
             let (f, e) = (&firms[i], &pop.enterprises[i]);
             if f.site != SCATTERED {
                 let pk = f.site as usize;
@@ -1045,10 +1085,11 @@ pub(crate) fn simulate(
         let hazard_years = py;
         let (mut host_output, mut home_output) = (0.0f64, 0.0f64);
         let profit_node = if lv.profit == Profit::HubRecycled { HOME_FIN } else { HOME_ENT };
-        for (i, st) in states.iter_mut().enumerate() {
-            if *st != State::Operating {
-                continue;
-            }
+        std::mem::swap(&mut operating, &mut list_buf);
+        operating.clear();
+        for &iu in &list_buf {
+            let i = iu as usize;
+            let st = &mut states[i];
             let (f, e) = (&mut firms[i], &pop.enterprises[i]);
             let s = e.sector as usize;
             let sec = &sc.sectors[s];
@@ -1226,6 +1267,7 @@ pub(crate) fn simulate(
                     benefit[P_FINANCE][1] -= f.debt;
                     benefit[P_HOSTFIRM][1] += f.capital;
                     *st = State::Failed;
+                    n_failed += 1;
                 } else {
                     let repay = f.debt.min(f.capital);
                     let host_repay = repay * f64::from(f.debt_host);
@@ -1234,6 +1276,7 @@ pub(crate) fn simulate(
                     benefit[P_FINANCE][1] -= f.debt - repay;
                     ledger.pay_flow(FlowFactor::Capital, HOST_ENT, HOME_ENT, f.capital - repay);
                     *st = State::Returned;
+                    n_returned += 1;
                 }
                 if f.site != SCATTERED {
                     tenants[f.site as usize] -= 1;
@@ -1268,6 +1311,7 @@ pub(crate) fn simulate(
             f.staff = s_new;
             ledger.staff += ds;
             cells[s * n_prov + usize::from(f.province).min(n_prov - 1)] = true;
+            operating.push(iu);
         }
 
         // ---------------------------------------------------------------- 7. spillovers (M10, M4 stock)
@@ -1280,13 +1324,11 @@ pub(crate) fn simulate(
         if trained > 0.0 {
             ledger.flow(FlowFactor::Talent, HOME_UNIV, HOST_FIRM, trained);
             ledger.flow(FlowFactor::Talent, HOST_FIRM, HOME_UNIV, p.student_share * trained);
-            if ties.on && total_workers > 0.0 {
+            if TIES && total_workers > 0.0 {
                 // Each university trains the affiliates' host workers in proportion to its
                 // places and to the firm's workers.
-                for (i, st) in states.iter().enumerate() {
-                    if *st != State::Operating {
-                        continue;
-                    }
+                for &iu in &operating {
+                    let i = iu as usize;
                     let w = trained * f64::from(firms[i].workers) / total_workers;
                     for (u, sh) in univ_places.iter().enumerate() {
                         let un = EntityRef::University(u as u32);
@@ -1298,7 +1340,7 @@ pub(crate) fn simulate(
         // Exchange students: host universities send students to the home side's universities
         // (talent back), where the universities work with the host side (host training) and
         // once an affiliate operates.
-        let any_operating = states.iter().any(|s| *s == State::Operating);
+        let any_operating = !operating.is_empty();
         if lv.host_training && home_places > 0.0 && any_operating {
             for &(h, x) in &exchange {
                 let students = x * py;
@@ -1361,33 +1403,30 @@ pub(crate) fn simulate(
         let mut workers_states = 0.0;
         let mut staff_states = 0.0;
         let mut jobs = 0.0;
-        for (i, st) in states.iter().enumerate() {
-            match *st {
-                State::AtHome => o.at_home += 1,
-                State::Preparing | State::InApproval => {
-                    if f64::from(firms[i].start_day) + p.prep_days >= day_end {
-                        o.preparing += 1;
-                    } else {
-                        o.in_approval += 1;
-                    }
-                }
-                State::Operating => {
-                    let f = &firms[i];
-                    o.operating += 1;
-                    if f.site == SCATTERED {
-                        o.operating_scattered += 1;
-                    } else {
-                        o.operating_in_parks += 1;
-                    }
-                    capital_states += f.capital;
-                    workers_states += f64::from(f.workers);
-                    staff_states += f64::from(f.staff);
-                    jobs += f64::from(f.workers);
-                }
-                State::Failed => o.failed += 1,
-                State::Returned => o.returned += 1,
+        for &i in &pending {
+            if f64::from(firms[i as usize].start_day) + p.prep_days >= day_end {
+                o.preparing += 1;
+            } else {
+                o.in_approval += 1;
             }
         }
+        for &i in &operating {
+            let f = &firms[i as usize];
+            o.operating += 1;
+            if f.site == SCATTERED {
+                o.operating_scattered += 1;
+            } else {
+                o.operating_in_parks += 1;
+            }
+            capital_states += f.capital;
+            workers_states += f64::from(f.workers);
+            staff_states += f64::from(f.staff);
+            jobs += f64::from(f.workers);
+        }
+        o.failed = n_failed;
+        o.returned = n_returned;
+        o.at_home =
+            states.len() as u32 - o.preparing - o.in_approval - o.operating - n_failed - n_returned;
         for s in 0..n_sec {
             if host_emp[s] > 0.0 && sc.sectors[s].host_output_usd > 0.0 {
                 jobs += sourcing[s] / (sc.sectors[s].host_output_usd * py / host_emp[s]);
@@ -1446,6 +1485,27 @@ pub(crate) fn simulate(
     }
     out.ties = ties.into_ties();
     Ok((out, books))
+}
+
+/// Merge two index lists sorted ascending (and disjoint) into `out`.
+fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    if b.is_empty() {
+        out.extend_from_slice(a);
+        return;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
 }
 
 /// M6 site choice: the park (or `SCATTERED`), the host province and the fit.
