@@ -8,6 +8,7 @@
 mod cmd;
 mod diag;
 mod out;
+mod rundir;
 
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;

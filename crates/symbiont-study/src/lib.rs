@@ -59,6 +59,11 @@ pub enum StudyError {
         #[source]
         source: symbiont_network::NetworkError,
     },
+    #[error(
+        "mode `{mode}`, run {run}: {metric} is not a finite number in period {period} ({value}); \
+         a parameter or scenario value is too large for the model (nothing was written as finished)"
+    )]
+    NonFinite { mode: String, run: u32, metric: &'static str, period: u32, value: f64 },
     #[error("table {table}: {message}")]
     Schema { table: String, message: String },
 }

@@ -118,6 +118,25 @@ impl Sink for NullSink {
     }
 }
 
+/// A run whose outcomes are not finite fails, naming the first metric and period.
+fn check_finite(mode: &str, run: u32, out: &RunOutput) -> Result<(), StudyError> {
+    for p in &out.periods {
+        for m in crate::metrics::METRICS {
+            let v = (m.get)(p);
+            if !v.is_finite() {
+                return Err(StudyError::NonFinite {
+                    mode: mode.to_string(),
+                    run,
+                    metric: m.key,
+                    period: p.period,
+                    value: v,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The seed of run `run`: the same for every mode (common random numbers), so modes are
 /// compared under the same shocks, and adding a mode changes no other mode's results.
 pub fn run_seed(master: u64, run: u32) -> u64 {
@@ -184,10 +203,12 @@ pub fn run_study(
                 if r >= opts.structure_runs {
                     let out = symbiont_abm::run(&input)
                         .map_err(|e| StudyError::Run { mode: mode(), source: e })?;
+                    check_finite(&scenario.modes[m].id, r, &out)?;
                     return Ok((out, None, None));
                 }
                 let mut out = symbiont_abm::run_with_ties(&input)
                     .map_err(|e| StudyError::Run { mode: mode(), source: e })?;
+                check_finite(&scenario.modes[m].id, r, &out)?;
                 let g = entity_graph(scenario, population, &out.ties)
                     .map_err(|e| StudyError::Network { mode: mode(), run: r, source: e })?;
                 let st = measure(&g, input.seed);

@@ -16,8 +16,11 @@ use symbiont_network::{
     StructureOptions, classify,
 };
 
+/// A structure measure: its column name and how to read it.
+pub type Measure = (&'static str, fn(&Structure) -> f64);
+
 /// The structure measures in the order of `structure.csv`, with their accessors.
-pub const MEASURES: [(&str, fn(&Structure) -> f64); 12] = [
+pub const MEASURES: [Measure; 12] = [
     ("entities", |s| s.entities as f64),
     ("ties", |s| s.ties as f64),
     ("density", |s| s.density),
@@ -248,10 +251,10 @@ pub fn read_folder_network(
     }
     classes.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     let mut first_reason = String::new();
-    if let Some(rows) = records(dir, "structure.csv", &["mode", "run", "class", "reason"])? {
-        if let Some((_, r)) = rows.iter().find(|(_, r)| &r[0] == mode) {
-            first_reason = r[3].to_string();
-        }
+    if let Some(rows) = records(dir, "structure.csv", &["mode", "run", "class", "reason"])?
+        && let Some((_, r)) = rows.iter().find(|(_, r)| &r[0] == mode)
+    {
+        first_reason = r[3].to_string();
     }
     let header = ["mode", "run", "id", "label", "kind", "side", "support"];
     let mut entities = Vec::new();

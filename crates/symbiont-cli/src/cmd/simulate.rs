@@ -82,6 +82,10 @@ pub struct Args {
     /// structure, entities, ties and network_structure tables. About 16 ms per run measured.
     #[arg(long, value_name = "N", default_value_t = symbiont_study::runner::STRUCTURE_RUNS)]
     pub structure_runs: u32,
+    /// Replace --out even when it holds files that a simulation did not write (e.g. parts
+    /// added with --into); a previous run folder of `simulate` alone is replaced without it.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -156,7 +160,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let total = opts.runs as u64 * opts.modes.len() as u64;
     let bar = progress_bar(total, !a.quiet && !a.json, "runs");
-    let mut sink = RunDirSink::create(&a.out, format)?;
+    // Everything is written into a staging folder beside the target and renamed at the end,
+    // so an error, a kill or a full disk never leaves a half-written run folder.
+    let stage = crate::rundir::Staging::begin(&a.out, a.force)?;
+    let mut sink = RunDirSink::create(stage.path(), format)?;
     // The one place the binary reads the clock: to report the study's wall time.
     #[allow(clippy::disallowed_methods)]
     let started = std::time::Instant::now();
@@ -201,7 +208,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             })?;
             let secs = (started.elapsed() - before).as_secs_f64();
             bar.finish_and_clear();
-            let path = a.out.join("sensitivity.csv");
+            let path = stage.path().join("sensitivity.csv");
             result.write_csv(&path)?;
             files.push(path);
             Some((result, secs))
@@ -227,17 +234,23 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             })),
         }),
     };
-    files.push(write_manifest(&a.out, &manifest)?);
+    files.push(write_manifest(stage.path(), &manifest)?);
     // The report reads the CSV tables; with Parquet only there is nothing for it to read.
     let report = if a.no_report || !format.csv() {
         None
     } else {
-        let html = a.out.join("report.html");
-        symbiont_report::report_run_dir(&a.out, &html, crate::cmd::report::metric_labels(), false)
-            .with_context(|| format!("writing the report {}", html.display()))?;
-        Some(html)
+        let html = stage.path().join("report.html");
+        symbiont_report::report_run_dir(
+            stage.path(),
+            &html,
+            crate::cmd::report::metric_labels(),
+            false,
+        )
+        .with_context(|| format!("writing the report {}", a.out.join("report.html").display()))?;
+        Some(a.out.join("report.html"))
     };
 
+    stage.commit()?;
     if a.json {
         crate::out::print_json(&summary_json(&summary))?;
         return Ok(());

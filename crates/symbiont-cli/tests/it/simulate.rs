@@ -284,3 +284,40 @@ fn sensitivity_flags_are_checked() {
     let r = symbiont(&["simulate", "--sensitivity-runs", "3"]);
     assert_eq!(r.code, 2, "--sensitivity-runs needs --sensitivity");
 }
+
+#[test]
+fn a_run_folder_is_replaced_only_when_it_is_ours_or_forced() {
+    let dir = crate::support::fresh_dir("simulate-atomic");
+    let out = dir.join("results");
+    let args = |extra: &[&str]| {
+        let mut v = vec!["simulate", "scenarios/small.toml", "--runs", "2", "--no-report", "--out"];
+        v.push(out.to_str().unwrap());
+        v.extend_from_slice(extra);
+        v.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        crate::support::symbiont(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert_eq!(run(&[]).code, 0);
+    // A previous run folder of simulate alone is replaced without asking.
+    let again = run(&[]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    // A part added by another command makes it ask for --force, and nothing is lost.
+    std::fs::write(out.join("plan.json"), "{}").unwrap();
+    let refused = run(&[]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("add --force"), "{}", refused.stderr);
+    assert!(out.join("plan.json").exists() && out.join("manifest.json").exists());
+    let forced = run(&["--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(!out.join("plan.json").exists() && out.join("periods.csv").exists());
+    // No staging folder is left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

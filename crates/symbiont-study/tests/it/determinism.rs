@@ -127,3 +127,16 @@ fn per_run_populations_are_shared_across_modes_and_threads() {
     let p1 = symbiont_abm::population::generate(&s, population_seed(opts.seed, 1));
     assert_ne!(p0, p1);
 }
+
+#[test]
+fn a_run_with_non_finite_outcomes_fails_naming_the_metric_and_period() {
+    let s = small();
+    let mut opts = StudyOptions::from_scenario(&s);
+    opts.runs = 2;
+    opts.params.turnover = 1e308;
+    let population = symbiont_abm::population::generate(&s, opts.seed);
+    let e = run_study(&s, &population, &opts, &mut NullSink, &mut |_, _| {}).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, StudyError::NonFinite { .. }), "{text}");
+    assert!(text.contains("is not a finite number in period"), "{text}");
+}
