@@ -1,6 +1,6 @@
 //! The run loop: one period after another, mechanisms in the process order of MODEL §3.
 //!
-//! State is a flat `Vec<Firm>` of small `Copy` records (72 bytes) plus fixed-size arrays per
+//! State is a flat `Vec<Firm>` of small `Copy` records (88 bytes) plus fixed-size arrays per
 //! sector and park; buffers are allocated once per run and reused every period, and flows are
 //! aggregated into a (factor, source node, target node) array, never recorded per firm.
 
@@ -86,11 +86,12 @@ struct Firm {
     packages_inst: f32,
     /// Home staff per US$ of capital, fixed at entry (staff follow capital).
     staff_per_usd: f32,
-    /// Population index of the host firm that supplies it (for its tie), or `NONE`.
-    supplier: u32,
     /// Scenario index of its largest lender (for its repayment tie), or `u16::MAX`.
     lender: u16,
     site: u16,
+    /// The population record's sector, kept here (in what would be padding) so that the pass
+    /// over operating firms reads no population record.
+    sector: u16,
     province: u8,
     losses: u8,
     age: u8,
@@ -98,7 +99,7 @@ struct Firm {
 }
 
 impl Firm {
-    fn new(productivity: f64) -> Self {
+    fn new(productivity: f64, sector: u16) -> Self {
         Firm {
             capital: 0.0,
             productivity,
@@ -116,9 +117,9 @@ impl Firm {
             staff_univ: 0.0,
             packages_inst: 0.0,
             staff_per_usd: 0.0,
-            supplier: NONE,
             lender: u16::MAX,
             site: SCATTERED,
+            sector,
             province: 0,
             losses: 0,
             age: 0,
@@ -492,8 +493,12 @@ fn simulate_with<const TIES: bool>(
     let park_label: Vec<u64> = sc.parks.iter().map(|pk| label(&pk.id)).collect();
 
     // ---- dynamic state
-    let mut firms: Vec<Firm> = pop.enterprises.iter().map(|e| Firm::new(e.productivity)).collect();
+    let mut firms: Vec<Firm> =
+        pop.enterprises.iter().map(|e| Firm::new(e.productivity, e.sector)).collect();
     let mut states: Vec<State> = vec![State::AtHome; firms.len()];
+    // Per firm, the population index of the host firm that supplies it (for its tie), or
+    // `NONE`; kept out of the record, and empty, unless ties are recorded.
+    let mut suppliers: Vec<u32> = if TIES { vec![NONE; firms.len()] } else { Vec::new() };
     let go_group: Vec<u16> =
         pop.enterprises.iter().map(|e| e.sector * 3 + e.chain.index() as u16).collect();
     // exp(-a_exc x) per firm, so the going-out probability needs no exp per firm and period:
@@ -1021,7 +1026,7 @@ fn simulate_with<const TIES: bool>(
                 let hs = &host_of_sector[s];
                 if lv.host_linkage > 0.0 && !hs.is_empty() {
                     let u = draw::uniform(seed, i as u64, t, slot::SUPPLIER);
-                    f.supplier = hs[((u * hs.len() as f64) as usize).min(hs.len() - 1)];
+                    suppliers[i] = hs[((u * hs.len() as f64) as usize).min(hs.len() - 1)];
                 }
             }
             let bought = p.info_reports - free;
@@ -1067,12 +1072,12 @@ fn simulate_with<const TIES: bool>(
         park_sector.iter_mut().for_each(|x| *x = 0);
         for &iu in &operating {
             let i = iu as usize;
-            let (f, e) = (&firms[i], &pop.enterprises[i]);
+            let f = &firms[i];
             if f.site != SCATTERED {
                 let pk = f.site as usize;
                 op_tenants[pk] += 1;
                 park_workers[pk] += f64::from(f.workers);
-                park_sector[pk * n_sec + e.sector as usize] += 1;
+                park_sector[pk * n_sec + f.sector as usize] += 1;
             }
         }
         let wage_mult: Vec<f64> = (0..n_park)
@@ -1083,6 +1088,7 @@ fn simulate_with<const TIES: bool>(
         }
         cells.iter_mut().for_each(|c| *c = false);
         let hazard_years = py;
+        let hazard_key = draw::period_key(t, slot::HAZARD);
         let (mut host_output, mut home_output) = (0.0f64, 0.0f64);
         let profit_node = if lv.profit == Profit::HubRecycled { HOME_FIN } else { HOME_ENT };
         std::mem::swap(&mut operating, &mut list_buf);
@@ -1090,8 +1096,8 @@ fn simulate_with<const TIES: bool>(
         for &iu in &list_buf {
             let i = iu as usize;
             let st = &mut states[i];
-            let (f, e) = (&mut firms[i], &pop.enterprises[i]);
-            let s = e.sector as usize;
+            let f = &mut firms[i];
+            let s = f.sector as usize;
             let sec = &sc.sectors[s];
             let frac = ((day_end - f64::from(f.ready_day).max(day0)) / pd).clamp(0.0, 1.0);
             let k = f.capital.max(0.0);
@@ -1118,8 +1124,9 @@ fn simulate_with<const TIES: bool>(
             ledger.flow(FlowFactor::Goods, HOST_FIRM, HOME_ENT, chain);
             benefit[P_HOSTFIRM][1] += chain * p.supplier_margin;
             let me = EntityRef::Enterprise(i as u32);
-            if f.supplier != NONE {
-                ties.add(EntityRef::HostFirm(f.supplier), me, TieKind::Supplier, local, t);
+            let supplier = if TIES { suppliers[i] } else { NONE };
+            if supplier != NONE {
+                ties.add(EntityRef::HostFirm(supplier), me, TieKind::Supplier, local, t);
             }
             ledger.pay(HOST_ENT, HOME_ENT, inputs - local);
             ledger.flow(FlowFactor::Goods, HOME_ENT, HOST_ENT, inputs - local);
@@ -1212,8 +1219,8 @@ fn simulate_with<const TIES: bool>(
             // M10: technology spills to linked host suppliers.
             let sp = p.tech_spill * lv.host_linkage * sec.technology_per_musd * k / 1e6 * frac;
             ledger.flow(FlowFactor::Technology, HOST_ENT, HOST_FIRM, sp);
-            if f.supplier != NONE {
-                ties.add(me, EntityRef::HostFirm(f.supplier), TieKind::Spillover, sp, t);
+            if supplier != NONE {
+                ties.add(me, EntityRef::HostFirm(supplier), TieKind::Spillover, sp, t);
             }
             spill[s] += sp;
             // Technology back: packages adapted to host conditions go back to the parent, and
@@ -1253,7 +1260,7 @@ fn simulate_with<const TIES: bool>(
             } else {
                 1.0 - (1.0 - h_year).powf(exposure.max(1e-9))
             };
-            let fails = f.capital <= 0.0 || draw::uniform(seed, i as u64, t, slot::HAZARD) < h;
+            let fails = f.capital <= 0.0 || draw::uniform_at(seed, i as u64, hazard_key) < h;
             let returns = !fails && u32::from(f.losses) >= p.return_after_losses;
             if fails || returns {
                 if f.capital < 0.0 {
