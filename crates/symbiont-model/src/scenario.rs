@@ -167,8 +167,9 @@ pub struct Study {
     pub home_trade_share: Option<f64>,
 }
 
-/// An annual series attached to a region (e.g. World Bank GDP).
-#[derive(Debug, Clone, PartialEq)]
+/// An annual series attached to a region (e.g. World Bank GDP). Two series are equal when
+/// their values are, a missing year (`NaN`) matching a missing year.
+#[derive(Debug, Clone)]
 pub struct Series {
     pub indicator: String,
     pub unit: String,
@@ -176,6 +177,17 @@ pub struct Series {
     pub start_year: i32,
     /// One value per year from `start_year`; `NaN` marks a missing year.
     pub values: Vec<f64>,
+}
+
+impl PartialEq for Series {
+    fn eq(&self, o: &Series) -> bool {
+        self.indicator == o.indicator
+            && self.unit == o.unit
+            && self.source == o.source
+            && self.start_year == o.start_year
+            && self.values.len() == o.values.len()
+            && self.values.iter().zip(&o.values).all(|(a, b)| a == b || (a.is_nan() && b.is_nan()))
+    }
 }
 
 /// Costs a region imposes on an operating enterprise.
