@@ -12,7 +12,9 @@ Run from the repository root, with the Mesa peer's directory (README, goingout.p
 
     python3 bench/abm_vs_mesa.py --peer ../shared/peers/mesa_goingout --mesa-python mesa-venv/bin/python
 
-Options: --reps N (repetitions of every pair, default 3), --modes network,fight_alone,
+Options: --reps N (repetitions of every pair, default 3), --rust-repeat K (the Rust side runs
+K times as many runs of the same size, default 10, so that its CPU time is long enough to
+measure against the neighbours' noise; the rate is per enterprise-period), --modes network,fight_alone,
 --sizes 2001:20:30,10000:20:3,100000:20:1 (enterprises:periods:runs), --scale PATH (the Rust
 example binary; default target/release/examples/scale, or $CARGO_TARGET_DIR/release/examples/scale).
 
@@ -87,6 +89,7 @@ def main():
     ap.add_argument("--mesa-python", default=sys.executable, help="a Python with Mesa 3.5")
     ap.add_argument("--scale", type=Path, default=default_scale_bin())
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--rust-repeat", type=int, default=10)
     ap.add_argument("--modes", default="network,fight_alone")
     ap.add_argument("--sizes", default="2001:20:30,10000:20:3,100000:20:1",
                     help="enterprises:periods:runs, comma-separated")
@@ -118,7 +121,8 @@ def main():
                     f = files[(n, periods)]
                     mesa_cmd = [a.mesa_python, str(bench), "--scenario", str(f), "--mode", mode,
                                 "--runs", str(runs)]
-                    rust_cmd = [str(a.scale), "0", str(periods), mode, str(runs), str(f)]
+                    rust_runs = runs * a.rust_repeat
+                    rust_cmd = [str(a.scale), "0", str(periods), mode, str(rust_runs), str(f)]
                     rust_idle = [str(a.scale), "0", str(periods), mode, "0", str(f)]
                     order = ["mesa", "rust"] if rep % 2 == 0 else ["rust", "mesa"]
                     for side in order:
@@ -133,17 +137,17 @@ def main():
                             if not out.startswith(f"{n} enterprises x {periods} periods"):
                                 raise SystemExit(f"scale printed: {out}")
                             _, idle = cpu_of(rust_idle, env)
-                            r["rust"].append(n * periods * runs / max(cpu - idle, 1e-6))
+                            r["rust"].append(n * periods * rust_runs / max(cpu - idle, 1e-6))
                             r.setdefault("idle", []).append(idle)
                     print(f"rep {rep + 1}/{a.reps} {n} x {periods} x {runs} {mode}: "
                           f"mesa {r['mesa'][-1] / 1e3:.0f} k, rust {r['rust'][-1] / 1e6:.2f} M "
                           "enterprise-periods per CPU-second", file=sys.stderr, flush=True)
         load1 = os.getloadavg()
-    print(f"\n{started}, {a.reps} repetitions, interleaved; load average "
+    print(f"\n{started}, {a.reps} repetitions, interleaved, symbiont {a.rust_repeat}x the runs; load average "
           f"{load0[0]:.1f} at the start, {load1[0]:.1f} at the end (1 min)\n")
     idle = statistics.median(x for r in rows.values() for x in r.get("idle", []))
     print(f"(symbiont: process start and scenario parsing, {idle * 1e3:.1f} ms CPU, subtracted)\n")
-    print("| enterprises × periods × runs | mode | symbiont, enterprise-periods per CPU-second "
+    print("| enterprises × periods × runs (Mesa) | mode | symbiont, enterprise-periods per CPU-second "
           "| Mesa | ratio |")
     print("|---|---|---:|---:|---:|")
     for (n, periods, runs, mode), r in rows.items():
