@@ -321,3 +321,59 @@ fn a_run_folder_is_replaced_only_when_it_is_ours_or_forced() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn sizes_that_cannot_fit_are_refused_up_front() {
+    let dir = crate::support::fresh_dir("simulate-limits");
+    let small =
+        std::fs::read_to_string(crate::support::repo_root().join("scenarios/small.toml")).unwrap();
+    // 10^8 enterprises on 64 threads (about 1 TB): refused with the memory it would need and
+    // the fields to change, before anything is written.
+    std::fs::write(dir.join("huge.toml"), with_count(&small, 100_000_000)).unwrap();
+    let r = crate::support::symbiont_in(
+        &dir,
+        &["simulate", "huge.toml", "--runs", "1", "--threads", "64", "--out", "o"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("of memory") && r.stderr.contains("enterprise_group.count"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.join("o").exists());
+    // 10^9 runs: refused, naming --runs.
+    let out = dir.join("o");
+    let r = crate::support::symbiont(&[
+        "simulate",
+        "scenarios/small.toml",
+        "--runs",
+        "1000000000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("lower --runs"), "{}", r.stderr);
+    assert!(!out.exists());
+}
+
+/// The scenario with its first enterprise group's count set to `n`.
+fn with_count(text: &str, n: u64) -> String {
+    let mut out = String::new();
+    let (mut in_group, mut done) = (false, false);
+    for line in text.lines() {
+        if line.trim() == "[[enterprise_group]]" {
+            in_group = true;
+        } else if line.starts_with('[') {
+            in_group = false;
+        }
+        if in_group && !done && line.trim_start().starts_with("count") {
+            out.push_str(&format!("count = {n}\n"));
+            done = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(done, "the scenario has an enterprise group with a count");
+    out
+}
