@@ -42,17 +42,14 @@ fn foreign_files(dir: &Path) -> anyhow::Result<Option<String>> {
             })
         })
         .unwrap_or_default();
-    let foreign: Vec<&String> =
-        names.iter().filter(|n| !listed.contains(n) && !OWN.contains(&n.as_str())).collect();
-    if listed.is_empty() || !foreign.is_empty() {
-        let shown: Vec<&str> = if listed.is_empty() {
-            names.iter().take(3).map(String::as_str).collect()
-        } else {
-            foreign.iter().take(3).map(|s| s.as_str()).collect()
-        };
-        return Ok(Some(shown.join(", ")));
-    }
-    Ok(None)
+    // Outside a run folder of `simulate` alone, every file is foreign.
+    let foreign: Vec<&str> = names
+        .iter()
+        .filter(|n| listed.is_empty() || (!listed.contains(n) && !OWN.contains(&n.as_str())))
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    Ok((!foreign.is_empty()).then(|| foreign.join(", ")))
 }
 
 impl Staging {

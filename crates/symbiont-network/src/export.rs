@@ -117,6 +117,20 @@ pub(crate) fn io(e: std::io::Error) -> NetworkError {
     NetworkError::Export(e.to_string())
 }
 
+/// A GEXF `<spells>` element with one single-period spell per period.
+pub(crate) fn spells(w: &mut XmlWriter, periods: impl Iterator<Item = u32>) -> std::io::Result<()> {
+    w.create_element("spells").write_inner_content(|w| {
+        for p in periods {
+            let p = p.to_string();
+            w.create_element("spell")
+                .with_attributes([("start", p.as_str()), ("end", p.as_str())])
+                .write_empty()?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
 pub(crate) fn finish(w: XmlWriter) -> Result<String, NetworkError> {
     String::from_utf8(w.into_inner()).map_err(|e| NetworkError::Export(e.to_string()))
 }
@@ -254,20 +268,7 @@ pub fn gexf(net: &Network, report: Option<&Report>) -> Result<String, NetworkErr
                                         Ok(())
                                     })?;
                                     if dynamic {
-                                        w.create_element("spells").write_inner_content(|w| {
-                                            for &(p, _) in periods {
-                                                if let Some(p) = p {
-                                                    let p = p.to_string();
-                                                    w.create_element("spell")
-                                                        .with_attributes([
-                                                            ("start", p.as_str()),
-                                                            ("end", p.as_str()),
-                                                        ])
-                                                        .write_empty()?;
-                                                }
-                                            }
-                                            Ok(())
-                                        })?;
+                                        spells(w, periods.iter().filter_map(|&(p, _)| p))?;
                                     }
                                     Ok(())
                                 })?;

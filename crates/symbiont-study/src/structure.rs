@@ -55,6 +55,11 @@ fn layer(f: FlowFactor) -> Layer {
 /// The entity a reference names: its label, unit kind and side.
 pub fn describe(sc: &Scenario, pop: &Population, e: EntityRef) -> Entity {
     let region_side = |r: usize| side(sc.regions[r].side);
+    // A supporting unit by its id and region; one the scenario lacks is named by its index.
+    let unit = |kind: &str, j: u32, found: Option<(&String, usize)>| match found {
+        Some((id, region)) => Entity::new(id.clone(), kind, region_side(region)),
+        None => Entity::new(format!("{kind}#{j}"), kind, EntitySide::Home),
+    };
     match e {
         EntityRef::Enterprise(i) => {
             let origin = pop.enterprises.get(i as usize).map_or(0, |x| x.origin as usize);
@@ -84,26 +89,23 @@ pub fn describe(sc: &Scenario, pop: &Population, e: EntityRef) -> Entity {
             let id = sc.parks.get(j as usize).map_or_else(|| format!("park#{j}"), |p| p.id.clone());
             Entity::new(id, "park", EntitySide::Host)
         }
-        EntityRef::University(j) => match sc.universities.get(j as usize) {
-            Some(u) => Entity::new(u.id.clone(), "university", region_side(u.region)),
-            None => Entity::new(format!("university#{j}"), "university", EntitySide::Home),
-        },
-        EntityRef::ResearchInstitute(j) => match sc.research_institutes.get(j as usize) {
-            Some(u) => Entity::new(u.id.clone(), "research_institute", region_side(u.region)),
-            None => Entity::new(format!("institute#{j}"), "research_institute", EntitySide::Home),
-        },
-        EntityRef::Finance(j) => match sc.finance.get(j as usize) {
-            Some(u) => Entity::new(u.id.clone(), "finance", region_side(u.region)),
-            None => Entity::new(format!("finance#{j}"), "finance", EntitySide::Home),
-        },
-        EntityRef::Intermediary(j) => match sc.intermediaries.get(j as usize) {
-            Some(u) => Entity::new(u.id.clone(), "intermediary", region_side(u.region)),
-            None => Entity::new(format!("intermediary#{j}"), "intermediary", EntitySide::Home),
-        },
-        EntityRef::Promoter(j) => match sc.promoting_orgs.get(j as usize) {
-            Some(u) => Entity::new(u.id.clone(), "promoting_org", region_side(u.region)),
-            None => Entity::new(format!("promoter#{j}"), "promoting_org", EntitySide::Home),
-        },
+        EntityRef::University(j) => {
+            unit("university", j, sc.universities.get(j as usize).map(|u| (&u.id, u.region)))
+        }
+        EntityRef::ResearchInstitute(j) => unit(
+            "research_institute",
+            j,
+            sc.research_institutes.get(j as usize).map(|u| (&u.id, u.region)),
+        ),
+        EntityRef::Finance(j) => {
+            unit("finance", j, sc.finance.get(j as usize).map(|u| (&u.id, u.region)))
+        }
+        EntityRef::Intermediary(j) => {
+            unit("intermediary", j, sc.intermediaries.get(j as usize).map(|u| (&u.id, u.region)))
+        }
+        EntityRef::Promoter(j) => {
+            unit("promoting_org", j, sc.promoting_orgs.get(j as usize).map(|u| (&u.id, u.region)))
+        }
     }
 }
 

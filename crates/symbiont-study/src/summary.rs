@@ -240,9 +240,7 @@ impl Aggregator {
             let acc = self.accs.remove(&m).unwrap_or_default();
             let end = (0..METRICS.len())
                 .map(|k| {
-                    let mut v = acc.end_values.get(k).cloned().unwrap_or_default();
-                    v.retain(|x| x.is_finite());
-                    v.sort_by(f64::total_cmp);
+                    let v = sorted_finite(acc.end_values.get(k).map_or(&[], |v| v));
                     let r = acc.end_running.get(k).copied().unwrap_or_default();
                     let (ci_low, ci_high) = r.ci95();
                     Band {
@@ -298,19 +296,12 @@ impl Aggregator {
                     .structure
                     .iter()
                     .map(|v| {
-                        let mut v = v.clone();
-                        v.retain(|x| x.is_finite());
-                        v.sort_by(f64::total_cmp);
+                        let v = sorted_finite(v);
                         (quantile(&v, 0.5), quantile(&v, 0.025), quantile(&v, 0.975))
                     })
                     .collect();
-                let total: u64 = acc.classes.values().sum();
-                let mut classes: Vec<(String, f64)> = acc
-                    .classes
-                    .iter()
-                    .map(|(c, n)| (c.to_string(), *n as f64 / total.max(1) as f64))
-                    .collect();
-                classes.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                let classes =
+                    ranked(&acc.classes).into_iter().map(|(c, sh)| (c.to_string(), sh)).collect();
                 StructureSummary {
                     measures,
                     classes,
@@ -333,12 +324,19 @@ impl Aggregator {
     }
 }
 
+/// The finite values, sorted (for quantiles).
+fn sorted_finite(v: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
 /// Counts to shares, most frequent first (ties in the mode's order).
-fn ranked(counts: &BTreeMap<SymbiosisMode, u64>) -> Vec<(SymbiosisMode, f64)> {
+fn ranked<K: Ord + Clone>(counts: &BTreeMap<K, u64>) -> Vec<(K, f64)> {
     let total: u64 = counts.values().sum();
-    let mut v: Vec<(SymbiosisMode, f64)> = counts
+    let mut v: Vec<(K, f64)> = counts
         .iter()
-        .map(|(&m, &c)| (m, if total == 0 { 0.0 } else { c as f64 / total as f64 }))
+        .map(|(m, &c)| (m.clone(), if total == 0 { 0.0 } else { c as f64 / total as f64 }))
         .collect();
     v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     v

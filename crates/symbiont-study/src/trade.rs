@@ -37,9 +37,7 @@ fn observed(sc: &Scenario, direction: &str) -> Option<(f64, String)> {
     let word = if direction == "home_to_host" { "IMPORTS" } else { "EXPORTS" };
     let indicator = format!("TRADE.{}.{}.{}", host.country, word, home.country);
     let series = host.series.iter().find(|s| s.indicator == indicator)?;
-    let years_in = sc.study.start_year
-        ..sc.study.start_year
-            + (f64::from(sc.study.horizon_periods) * sc.study.period_days / 365.0).ceil() as i32;
+    let years_in = sc.study.start_year..sc.study.start_year + horizon_years(sc).ceil() as i32;
     let mut sum = 0.0;
     let mut years = Vec::new();
     for (k, v) in series.values.iter().enumerate() {
@@ -52,9 +50,14 @@ fn observed(sc: &Scenario, direction: &str) -> Option<(f64, String)> {
     (!years.is_empty()).then(|| (sum / years.len() as f64, years.join(",")))
 }
 
+/// The simulated horizon in years.
+fn horizon_years(sc: &Scenario) -> f64 {
+    f64::from(sc.study.horizon_periods) * sc.study.period_days / 365.0
+}
+
 /// The comparison rows, two per mode (empty when the summary holds no flows).
 pub fn comparison(sc: &Scenario, summary: &StudySummary) -> Vec<TradeRow> {
-    let years = f64::from(sc.study.horizon_periods) * sc.study.period_days / 365.0;
+    let years = horizon_years(sc);
     let share = sc.study.home_trade_share;
     let mut rows = Vec::new();
     for m in &summary.modes {

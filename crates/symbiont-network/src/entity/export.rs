@@ -153,18 +153,7 @@ pub fn entity_gexf(g: &EntityGraph) -> Result<String, NetworkError> {
                                         }
                                         Ok(())
                                     })?;
-                                    w.create_element("spells").write_inner_content(|w| {
-                                        for p in periods.keys() {
-                                            let p = p.to_string();
-                                            w.create_element("spell")
-                                                .with_attributes([
-                                                    ("start", p.as_str()),
-                                                    ("end", p.as_str()),
-                                                ])
-                                                .write_empty()?;
-                                        }
-                                        Ok(())
-                                    })?;
+                                    crate::export::spells(w, periods.keys().copied())?;
                                     Ok(())
                                 })?;
                         }
