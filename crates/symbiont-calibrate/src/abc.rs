@@ -46,7 +46,7 @@ use symbiont_model::seed;
 
 use crate::exact;
 use crate::posterior::Posterior;
-use crate::prior::{Prior, ln_joint, sample_joint};
+use crate::prior::{Dist, Prior, ln_joint, sample_joint};
 use crate::problem::{Problem, ProblemError, SettingsError, bad_setting};
 use crate::simulator::{ContractError, Simulator};
 use crate::stats;
@@ -129,6 +129,16 @@ pub struct AbcSettings {
     /// after `particles / min_acceptance` proposals. 0 turns it off (then set a budget).
     #[serde(with = "exact::one")]
     pub min_acceptance: f64,
+    /// Perturb parameters with a log-uniform prior in `ln θ` (the kernel, its covariance and
+    /// the importance weights all in that space, the prior's density carried over with its
+    /// Jacobian): a kernel in `θ` over a prior spanning decades puts a few particles in the
+    /// sparse tail and gives them most of the weight. `kernel_space = "natural"` turns it off.
+    #[serde(default = "yes")]
+    pub log_kernel: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for AbcSettings {
@@ -144,6 +154,7 @@ impl Default for AbcSettings {
             budget: None,
             min_tolerance: 0.0,
             min_acceptance: 0.001,
+            log_kernel: true,
         }
     }
 }
@@ -317,20 +328,23 @@ fn proposal_rng(master: u64, g: usize, k: u64) -> Stream {
     Stream::at(master, &[seed::label("abc-propose"), g as u64, k])
 }
 
-/// The perturbation kernel fitted on a population: a weighted mixture of `N(θ_j, Σ)`.
-struct Kernel<'p> {
+/// The perturbation kernel fitted on a population: a weighted mixture of `N(u_j, Σ)` in the
+/// working space `u` (`u = ln θ` for the parameters in `log`, `u = θ` for the others).
+struct Kernel {
     d: usize,
     /// Lower Cholesky factor of Σ, row-major.
     chol: Vec<f64>,
-    parents: &'p [Vec<f64>],
+    parents: Vec<Vec<f64>>,
     cum: Vec<f64>,
     ln_w: Vec<f64>,
+    log: Vec<bool>,
 }
 
-impl<'p> Kernel<'p> {
-    fn fit(pop: &'p Population, scale: KernelScale) -> Kernel<'p> {
+impl Kernel {
+    fn fit(pop: &Population, scale: KernelScale, log: Vec<bool>) -> Kernel {
         let d = pop.theta[0].len();
-        let mut cov = stats::weighted_cov(&pop.theta, &pop.weights);
+        let parents: Vec<Vec<f64>> = pop.theta.iter().map(|t| to_work(t, &log)).collect();
+        let mut cov = stats::weighted_cov(&parents, &pop.weights);
         let factor = match scale {
             KernelScale::Factor { factor } => factor,
             KernelScale::Silverman { scaling } => {
@@ -342,7 +356,7 @@ impl<'p> Kernel<'p> {
         for c in cov.iter_mut() {
             *c *= factor;
         }
-        let chol = cholesky_with_ridge(&cov, d, &pop.theta);
+        let chol = cholesky_with_ridge(&cov, d, &parents);
         let mut cum = Vec::with_capacity(pop.weights.len());
         let mut s = 0.0;
         for &w in &pop.weights {
@@ -350,10 +364,28 @@ impl<'p> Kernel<'p> {
             cum.push(s);
         }
         let ln_w = pop.weights.iter().map(|w| w.ln()).collect();
-        Kernel { d, chol, parents: &pop.theta, cum, ln_w }
+        Kernel { d, chol, parents, cum, ln_w, log }
     }
 
+    /// A proposal, in θ.
     fn draw(&self, rng: &mut Stream) -> Vec<f64> {
+        let mut u = self.draw_work(rng);
+        for (x, &l) in u.iter_mut().zip(&self.log) {
+            if l {
+                *x = x.exp();
+            }
+        }
+        u
+    }
+
+    /// `ln` of the proposal density at θ (up to a constant), and of the prior's density in
+    /// the working space: `ln π(θ) + Σ_log ln θ_a`.
+    fn ln_weight(&self, priors: &[Prior], theta: &[f64]) -> f64 {
+        let jac: f64 = theta.iter().zip(&self.log).filter(|(_, l)| **l).map(|(x, _)| x.ln()).sum();
+        ln_joint(priors, theta) + jac - self.ln_mixture(&to_work(theta, &self.log))
+    }
+
+    fn draw_work(&self, rng: &mut Stream) -> Vec<f64> {
         let total = *self.cum.last().unwrap_or(&1.0);
         let u: f64 = rand::RngExt::random::<f64>(rng) * total;
         let j = self.cum.partition_point(|&c| c <= u).min(self.parents.len() - 1);
@@ -366,7 +398,7 @@ impl<'p> Kernel<'p> {
         x
     }
 
-    /// `ln Σ_j W_j exp(−½ |L⁻¹(θ − θ_j)|²)`, without the normal's constant (the same for
+    /// `ln Σ_j W_j exp(−½ |L⁻¹(u − u_j)|²)`, without the normal's constant (the same for
     /// every particle, so it cancels in the normalised weights).
     fn ln_mixture(&self, theta: &[f64]) -> f64 {
         let d = self.d;
@@ -402,6 +434,11 @@ impl<'p> Kernel<'p> {
         }
         max + sum.ln()
     }
+}
+
+/// θ in the kernel's working space.
+fn to_work(theta: &[f64], log: &[bool]) -> Vec<f64> {
+    theta.iter().zip(log).map(|(&x, &l)| if l { x.ln() } else { x }).collect()
 }
 
 /// Cholesky of a covariance, adding a growing ridge when it is singular (a parameter that no
@@ -555,7 +592,7 @@ impl AbcState {
         self.posterior()
     }
 
-    fn propose(&self, kernel: Option<&Kernel<'_>>, g: usize, k: u64) -> Result<Vec<f64>, AbcError> {
+    fn propose(&self, kernel: Option<&Kernel>, g: usize, k: u64) -> Result<Vec<f64>, AbcError> {
         let mut rng = proposal_rng(self.seed, g, k);
         let priors: &[Prior] = &self.problem.priors;
         let Some(kernel) = kernel else {
@@ -579,7 +616,13 @@ impl AbcState {
         let n = self.settings.particles;
         let k_stats = self.problem.observed.len();
         let eps = self.epsilon;
-        let kernel = self.population.as_ref().map(|p| Kernel::fit(p, self.settings.kernel));
+        let log: Vec<bool> = self
+            .problem
+            .priors
+            .iter()
+            .map(|p| self.settings.log_kernel && matches!(p.dist(), Dist::LogUniform { .. }))
+            .collect();
+        let kernel = self.population.as_ref().map(|p| Kernel::fit(p, self.settings.kernel, log));
 
         let max_attempts = if self.settings.min_acceptance > 0.0 {
             (n as f64 / self.settings.min_acceptance).ceil() as u64
@@ -699,7 +742,7 @@ impl AbcState {
             Some(kern) => {
                 let lw: Vec<f64> = accepted
                     .par_iter()
-                    .map(|(_, theta, _, _)| ln_joint(priors, theta) - kern.ln_mixture(theta))
+                    .map(|(_, theta, _, _)| kern.ln_weight(priors, theta))
                     .collect();
                 let m = lw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 lw.iter().map(|l| (l - m).exp()).collect()

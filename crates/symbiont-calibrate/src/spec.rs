@@ -76,6 +76,7 @@ pub type ParamCheck<'a> = dyn Fn(&str) -> Result<(), String> + 'a;
 pub struct Context<'a> {
     metrics: Option<&'a [String]>,
     years: Option<&'a [i32]>,
+    modes: Option<&'a [String]>,
     check_param: Option<&'a ParamCheck<'a>>,
 }
 
@@ -84,6 +85,7 @@ impl fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("metrics", &self.metrics)
             .field("years", &self.years)
+            .field("modes", &self.modes)
             .field("check_param", &self.check_param.map(|_| "fn"))
             .finish()
     }
@@ -104,6 +106,12 @@ impl<'a> Context<'a> {
     /// The years a target may use (the study's years).
     pub fn years(mut self, years: &'a [i32]) -> Self {
         self.years = Some(years);
+        self
+    }
+
+    /// The modes `[calibration] mode` may name (the scenario's modes).
+    pub fn modes(mut self, modes: &'a [String]) -> Self {
+        self.modes = Some(modes);
         self
     }
 
@@ -179,6 +187,9 @@ pub struct CalibrationSpec {
     pub name: Option<String>,
     pub seed: u64,
     pub scenario: Option<String>,
+    /// The mode of organisation under which the observed years happened (read by the binding:
+    /// the simulations of the calibration run this mode).
+    pub mode: Option<String>,
     pub noise: Noise,
     pub params: Vec<ParamSpec>,
     pub targets: Vec<TargetSpec>,
@@ -338,10 +349,27 @@ impl<S: Simulator> Simulator for TargetSimulator<'_, S> {
 
 fn read(cx: &mut Cx<'_>, root: &mut Tab<'_, '_>, ctx: &Context<'_>) -> Option<CalibrationSpec> {
     let (mut name, mut seed, mut scenario, mut noise) = (None, None, None, Noise::Gaussian);
+    let mut mode = None;
     match root.table(cx, "calibration") {
         Some(mut t) => {
             name = t.string(cx, "name").map(|s| s.into_inner());
             scenario = t.string(cx, "scenario").map(|s| s.into_inner());
+            if let Some(m) = t.string(cx, "mode") {
+                match ctx.modes {
+                    Some(known) if !known.contains(m.get_ref()) => cx.report(
+                        Code::DanglingReference,
+                        m.span(),
+                        &t.field("mode"),
+                        format!("unknown mode `{}`", m.get_ref()),
+                        Some(format!(
+                            "one of {}",
+                            crate::text::list(known.iter().map(String::as_str), 12)
+                        )),
+                        crate::text::did_you_mean(m.get_ref(), known.iter().map(String::as_str)),
+                    ),
+                    _ => mode = Some(m.into_inner()),
+                }
+            }
             if let Some(n) =
                 t.word(cx, "noise", &[("gaussian", Noise::Gaussian), ("none", Noise::None)])
             {
@@ -388,6 +416,7 @@ fn read(cx: &mut Cx<'_>, root: &mut Tab<'_, '_>, ctx: &Context<'_>) -> Option<Ca
         name,
         seed: seed?,
         scenario,
+        mode,
         noise,
         params,
         targets,
@@ -1060,6 +1089,9 @@ fn read_abc(cx: &mut Cx<'_>, root: &mut Tab<'_, '_>) -> Option<AbcSettings> {
     }
     if let Some(v) = t.num(cx, "min_acceptance") {
         s.min_acceptance = *v.get_ref();
+    }
+    if let Some(log) = t.word(cx, "kernel_space", &[("log", true), ("natural", false)]) {
+        s.log_kernel = log;
     }
     let check = s.check();
     close_settings(cx, t, before, check).then_some(s)

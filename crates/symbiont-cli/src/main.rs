@@ -60,6 +60,8 @@ enum Command {
     /// Parameter sweeps, sensitivity analysis (Sobol, Morris) and sharded scale-out.
     #[command(subcommand)]
     Sweep(cmd::sweep::Command),
+    /// Calibrate a scenario to observed data (ABC-SMC; MSM and recovery checks on request).
+    Calibrate(cmd::calibrate::Args),
     /// Run the multi-user server: registry, scenarios, study jobs, one-window cases.
     Serve(cmd::serve::Args),
 }
@@ -118,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Index(a) => cmd::index::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Sweep(c) => cmd::sweep::run(c),
+        Command::Calibrate(a) => cmd::calibrate::run(a),
         Command::Serve(a) => cmd::serve::run(a),
     }
 }

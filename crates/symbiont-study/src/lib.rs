@@ -24,6 +24,7 @@
 //! ```
 
 pub mod metrics;
+pub mod ranking;
 pub mod rundir;
 pub mod runner;
 pub mod sensitivity;
@@ -42,6 +43,10 @@ pub enum StudyError {
     NoModes,
     #[error("the number of runs must be at least 1")]
     NoRuns,
+    #[error(
+        "a study over {draws} parameter draws needs as many runs (it has {runs}) and no planned sites"
+    )]
+    Draws { runs: u32, draws: usize },
     #[error("mode index {0} is not in the scenario")]
     UnknownMode(usize),
     #[error("mode `{mode}` cannot run: {source}")]

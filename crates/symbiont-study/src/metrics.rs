@@ -13,6 +13,9 @@ pub struct Metric {
     pub get: fn(&PeriodObs) -> f64,
 }
 
+/// Less is better for these metrics; every other metric is maximised.
+pub const LOWER_IS_BETTER: [&str; 1] = ["time_to_operate_days"];
+
 /// The outcomes of the comparison, in the order the comparison table prints them.
 pub const METRICS: &[Metric] = &[
     Metric {

@@ -159,6 +159,37 @@ pub fn run_study(
     sink: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<StudySummary, StudyError> {
+    run_jobs(scenario, &|_| scenario, Some(population), opts, sink, progress)
+}
+
+/// Run the study over draws of the scenario (e.g. from a calibration's posterior): run `r`
+/// of every mode simulates `draws[r]` on its own population, so the modes are compared under
+/// the same parameters and the same shocks. `opts.runs` must equal `draws.len()`; the
+/// summary's years, modes and labels are those of `draws[0]`.
+pub fn run_study_over_draws(
+    draws: &[Scenario],
+    opts: &StudyOptions,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<StudySummary, StudyError> {
+    let Some(first) = draws.first() else { return Err(StudyError::NoRuns) };
+    if opts.runs as usize != draws.len() || opts.planned_sites.is_some() {
+        return Err(StudyError::Draws { runs: opts.runs, draws: draws.len() });
+    }
+    run_jobs(first, &|r| &draws[r as usize], None, opts, sink, progress)
+}
+
+/// The scenario of each run.
+type ScenarioOf<'a> = dyn Fn(u32) -> &'a Scenario + Sync + 'a;
+
+fn run_jobs<'a>(
+    scenario: &'a Scenario,
+    scenario_of: &ScenarioOf<'a>,
+    population: Option<&Population>,
+    opts: &StudyOptions,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<StudySummary, StudyError> {
     if opts.modes.is_empty() {
         return Err(StudyError::NoModes);
     }
@@ -177,19 +208,23 @@ pub fn run_study(
     // Enough jobs per chunk to keep every thread busy, few enough to bound memory.
     let chunk = (rayon::current_num_threads() * 4).max(4);
     let mut done = 0;
-    let per_run = opts.effective_population() == PopulationMode::PerRun;
+    let shared = population.filter(|_| opts.effective_population() == PopulationMode::Fixed);
     for part in jobs.chunks(chunk) {
         type Done = (RunOutput, Option<RunStructure>, Option<symbiont_network::EntityGraph>);
         let outputs: Vec<Result<Done, StudyError>> = part
             .par_iter()
             .map(|&(m, r)| {
+                let scenario = scenario_of(r);
                 let own;
-                let population = if per_run {
-                    own =
-                        symbiont_abm::population::generate(scenario, population_seed(opts.seed, r));
-                    &own
-                } else {
-                    population
+                let population = match shared {
+                    Some(p) => p,
+                    None => {
+                        own = symbiont_abm::population::generate(
+                            scenario,
+                            population_seed(opts.seed, r),
+                        );
+                        &own
+                    }
                 };
                 let input = RunInput {
                     scenario,
@@ -220,7 +255,7 @@ pub fn run_study(
         for (&(m, r), out) in part.iter().zip(outputs) {
             let (out, st, network) = out?;
             let record = RunRecord {
-                mode: &scenario.modes[m],
+                mode: &scenario_of(r).modes[m],
                 run: r,
                 seed: run_seed(opts.seed, r),
                 output: &out,

@@ -325,7 +325,7 @@ impl Aggregator {
 }
 
 /// The finite values, sorted (for quantiles).
-fn sorted_finite(v: &[f64]) -> Vec<f64> {
+pub(crate) fn sorted_finite(v: &[f64]) -> Vec<f64> {
     let mut v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f64::total_cmp);
     v

@@ -48,6 +48,7 @@
 //! assert_eq!(scenario.environment.host_openness, values[0]);
 //! ```
 
+pub mod calibration;
 pub mod condition;
 pub mod design;
 pub mod discover;

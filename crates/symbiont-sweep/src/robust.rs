@@ -47,8 +47,7 @@ pub struct RobustRequest {
     pub outcomes: Vec<OutcomeSpec>,
 }
 
-/// Less is better for these metrics; every other metric is maximised by default.
-const LOWER_IS_BETTER: [&str; 1] = ["time_to_operate_days"];
+use symbiont_study::metrics::LOWER_IS_BETTER;
 
 impl RobustRequest {
     /// Check what needs no sweep; the error names the field.

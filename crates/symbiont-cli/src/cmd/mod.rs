@@ -1,5 +1,6 @@
 //! One module per subcommand. Each exposes its clap arguments and a `run` function.
 
+pub mod calibrate;
 pub mod dynamics;
 pub mod index;
 pub mod network;

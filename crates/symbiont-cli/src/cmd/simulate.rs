@@ -6,11 +6,14 @@ use std::path::PathBuf;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use symbiont_study::metrics::METRICS;
+use symbiont_study::ranking::{RankRow, RankingSink};
 use symbiont_study::rundir::{Manifest, RunDirSink, write_manifest};
-use symbiont_study::runner::{PopulationMode, StudyOptions, run_study};
+use symbiont_study::runner::{PopulationMode, StudyOptions, run_study, run_study_over_draws};
 use symbiont_study::sensitivity::{self, Sensitivity, SensitivityOptions, run_sensitivity};
 use symbiont_study::summary::StudySummary;
 use symbiont_study::tables::Format;
+use symbiont_study::tables::{Cell, Col, TableWriter};
+use symbiont_sweep::calibration::posterior::PosteriorScenarios;
 
 use crate::diag::{check_source, problems, read_source};
 use crate::out::{short, stderr_is_terminal, table};
@@ -82,6 +85,12 @@ pub struct Args {
     /// structure, entities, ties and network_structure tables. About 16 ms per run measured.
     #[arg(long, value_name = "N", default_value_t = symbiont_study::runner::STRUCTURE_RUNS)]
     pub structure_runs: u32,
+    /// Compare the modes over a calibration's posterior (a folder written by `symbiont
+    /// calibrate`): run r of every mode simulates posterior draw r, on the scenario the
+    /// calibration was fitted on; writes ranking.csv (per outcome, each mode's probability of
+    /// ranking first and its expected regret) and draws.csv (each run's parameter values).
+    #[arg(long, value_name = "CALIB_DIR", conflicts_with_all = ["scenario", "sensitivity"])]
+    pub posterior: Option<PathBuf>,
     /// Replace --out even when it holds files that a simulation did not write (e.g. parts
     /// added with --into); a previous run folder of `simulate` alone is replaced without it.
     #[arg(long)]
@@ -102,16 +111,40 @@ pub enum FormatArg {
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
-    let src = read_source(a.scenario.as_deref())?;
+    let mut draws = None;
+    let src = match &a.posterior {
+        None => read_source(a.scenario.as_deref())?,
+        Some(dir) => {
+            let text = std::fs::read_to_string(dir.join("scenario.toml")).with_context(|| {
+                format!(
+                    "--posterior {}: expected a folder written by `symbiont calibrate`",
+                    dir.display()
+                )
+            })?;
+            crate::diag::Source { origin: dir.join("scenario.toml").display().to_string(), text }
+        }
+    };
     let mut scenario = check_source(&src).map_err(|d| {
         anyhow::anyhow!("{} is not a valid scenario ({})", src.origin, problems(d.len()))
     })?;
+    if let Some(dir) = &a.posterior {
+        let runs = a.runs.unwrap_or(scenario.study.runs);
+        anyhow::ensure!(runs >= 1, "--runs must be at least 1");
+        let seed = a.seed.unwrap_or(scenario.study.seed);
+        let ps = symbiont_sweep::calibration::posterior::posterior_scenarios(dir, runs, seed)
+            .with_context(|| format!("reading the posterior in {}", dir.display()))?;
+        scenario = ps.scenarios[0].clone();
+        draws = Some(ps);
+    }
     if let Some(h) = a.horizon {
         anyhow::ensure!(
             (1..=1000).contains(&h),
             "--horizon must be between 1 and 1000 periods, got {h}"
         );
         scenario.study.horizon_periods = h;
+        if let Some(ps) = &mut draws {
+            ps.scenarios.iter_mut().for_each(|s| s.study.horizon_periods = h);
+        }
     }
     let mut opts = StudyOptions::from_scenario(&scenario);
     if let Some(r) = a.runs {
@@ -158,6 +191,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let mut needs_plan = opts.modes.clone();
     needs_plan.extend(sensitivity.iter().flat_map(|&(b, c)| [b, c]));
     opts.planned_sites = planned_sites(&scenario, &population, &needs_plan)?;
+    anyhow::ensure!(
+        draws.is_none() || opts.planned_sites.is_none(),
+        "--posterior: a mode with site_choice = \"planned\" would need a plan per posterior draw; compare the other modes with --modes"
+    );
 
     let total = opts.runs as u64 * opts.modes.len() as u64;
     let bar = progress_bar(total, !a.quiet && !a.json, "runs");
@@ -168,14 +205,32 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     // The one place the binary reads the clock: to report the study's wall time.
     #[allow(clippy::disallowed_methods)]
     let started = std::time::Instant::now();
-    let summary = pool.install(|| {
-        run_study(&scenario, &population, &opts, &mut sink, &mut |done, _| {
-            bar.set_position(done as u64)
-        })
-    })?;
+    let mut ranking = None;
+    let summary = match &draws {
+        None => pool.install(|| {
+            run_study(&scenario, &population, &opts, &mut sink, &mut |done, _| {
+                bar.set_position(done as u64)
+            })
+        })?,
+        Some(ps) => {
+            let ids = opts.modes.iter().map(|&m| scenario.modes[m].id.clone()).collect();
+            let mut rank = RankingSink::new(&mut sink, ids);
+            let summary = pool.install(|| {
+                run_study_over_draws(&ps.scenarios, &opts, &mut rank, &mut |done, _| {
+                    bar.set_position(done as u64)
+                })
+            })?;
+            ranking = Some(rank.rows());
+            summary
+        }
+    };
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let mut files = sink.finish(&scenario, &summary)?;
+    if let (Some(ps), Some(rows)) = (&draws, &ranking) {
+        files.extend(write_ranking(stage.path(), format, rows)?);
+        files.extend(write_draws(stage.path(), format, ps)?);
+    }
     let sensitivity = match sensitivity {
         Some((base, alt)) => {
             let sopts = SensitivityOptions {
@@ -228,6 +283,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             "command": "simulate",
             "runs": opts.runs, "seed": opts.seed, "horizon": scenario.study.horizon_periods,
             "format": format!("{:?}", a.format).to_lowercase(),
+            "posterior": draws.as_ref().map(|ps| serde_json::json!({
+                "calibration_dir": a.posterior.as_ref().map(|p| p.display().to_string()),
+                "calibration": ps.calibration, "fitted_mode": ps.fitted_mode,
+                "parameters": ps.names,
+                "method": "run r of every mode simulates posterior draw r (an equally weighted resample of the calibration's posterior under the study seed) on its own population; ranking.csv: per outcome at the horizon, the share of runs in which each mode ranks first (ties shared) and its mean shortfall from the run's best mode",
+            })),
             "sensitivity": sensitivity.as_ref().map(|(r, secs)| serde_json::json!({
                 "base": r.base_id, "alt": r.alt_id, "runs": r.runs,
                 "levers": r.levers, "same": r.same, "elapsed_s": secs,
@@ -257,6 +318,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     print_comparison(&scenario, &summary, &opts);
+    if let (Some(ps), Some(rows)) = (&draws, &ranking) {
+        print_ranking(ps, rows);
+    }
     if let Some((r, secs)) = &sensitivity {
         print_sensitivity(r, *secs);
     }
@@ -664,4 +728,94 @@ fn summary_json(s: &StudySummary) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({ "modes": modes })
+}
+
+/// `ranking.csv`: per outcome and mode, the probability of ranking first and the expected regret.
+fn write_ranking(
+    dir: &std::path::Path,
+    format: Format,
+    rows: &[RankRow],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut t = TableWriter::create(
+        dir,
+        "ranking",
+        &[
+            ("metric", Col::Str),
+            ("mode", Col::Str),
+            ("better", Col::Str),
+            ("p_first", Col::F64),
+            ("expected_regret", Col::F64),
+            ("mean", Col::F64),
+            ("q05", Col::F64),
+            ("q95", Col::F64),
+            ("runs", Col::U32),
+        ],
+        format,
+    )?;
+    for r in rows {
+        t.row(vec![
+            r.metric.into(),
+            r.mode.clone().into(),
+            r.better.into(),
+            r.p_first.into(),
+            r.expected_regret.into(),
+            r.mean.into(),
+            r.q05.into(),
+            r.q95.into(),
+            (r.runs as u32).into(),
+        ])?;
+    }
+    Ok(t.finish()?)
+}
+
+/// `draws.csv`: the model parameters each run simulated.
+fn write_draws(
+    dir: &std::path::Path,
+    format: Format,
+    ps: &PosteriorScenarios,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut cols: Vec<(&str, Col)> = vec![("run", Col::U32)];
+    cols.extend(ps.names.iter().map(|n| (n.as_str(), Col::F64)));
+    let mut t = TableWriter::create(dir, "draws", &cols, format)?;
+    for (r, v) in ps.values.iter().enumerate() {
+        let mut row: Vec<Cell> = vec![(r as u32).into()];
+        row.extend(v.iter().map(|&x| Cell::F64(x)));
+        t.row(row)?;
+    }
+    Ok(t.finish()?)
+}
+
+/// The comparison over the posterior: per outcome, who ranks first how often, and the regret.
+fn print_ranking(ps: &PosteriorScenarios, rows: &[RankRow]) {
+    println!(
+        "\nover the posterior of {} (fitted under `{}`; {} draws, one per run, the same for every mode):",
+        ps.calibration.as_deref().unwrap_or("the calibration"),
+        ps.fitted_mode,
+        ps.values.len()
+    );
+    let modes: Vec<&str> = {
+        let mut v: Vec<&str> = Vec::new();
+        for r in rows {
+            if !v.contains(&r.mode.as_str()) {
+                v.push(&r.mode);
+            }
+        }
+        v
+    };
+    let mut header = vec!["outcome (P first / expected regret)".to_string()];
+    header.extend(modes.iter().map(|m| m.to_string()));
+    let mut t = table(header);
+    for m in METRICS {
+        let mut line = vec![m.label.to_string()];
+        for id in &modes {
+            let cell = rows
+                .iter()
+                .find(|r| r.metric == m.key && r.mode == *id)
+                .map(|r| format!("{:.2} / {}", r.p_first, short(r.expected_regret)))
+                .unwrap_or_default();
+            line.push(cell);
+        }
+        t.add_row(line);
+    }
+    println!("{t}");
 }
