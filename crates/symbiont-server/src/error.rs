@@ -52,6 +52,10 @@ pub struct ErrorDetail {
     pub rows: Vec<RowError>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<ApiDiagnostic>,
+    /// On a 409 for a referenced entity: every record that refers to it, as `user alice`,
+    /// `case 12`, `task 7`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     pub request_id: String,
 }
 
@@ -69,8 +73,10 @@ pub struct ApiError {
     pub fields: Vec<FieldError>,
     pub rows: Vec<RowError>,
     pub diagnostics: Vec<ApiDiagnostic>,
+    /// Records that refer to an entity (boxed, as is the cause, to keep the error small).
+    pub references: Option<Box<Vec<String>>>,
     /// The cause of an internal error (logged, not sent).
-    pub cause: Option<Box<str>>,
+    pub cause: Option<Box<String>>,
 }
 
 impl ApiError {
@@ -81,6 +87,7 @@ impl ApiError {
             fields: Vec::new(),
             rows: Vec::new(),
             diagnostics: Vec::new(),
+            references: None,
             cause: None,
         }
     }
@@ -114,7 +121,7 @@ impl ApiError {
     }
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let mut e = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
-        e.cause = Some(cause.to_string().into_boxed_str());
+        e.cause = Some(Box::new(cause.to_string()));
         e
     }
 }
@@ -124,6 +131,19 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Conflict(m) => ApiError::conflict(m),
+            StoreError::Referenced { ref refs, .. } => {
+                let mut out = ApiError::conflict(format!(
+                    "{e}; remove or reassign them first (the entity was not deleted)"
+                ));
+                out.references = Some(Box::new(refs.iter().map(ToString::to_string).collect()));
+                out
+            }
+            StoreError::KindBound { ref refs, .. } => {
+                let mut out = ApiError::conflict(e.to_string());
+                out.fields.push(FieldError { path: "kind".into(), message: e.to_string() });
+                out.references = Some(Box::new(refs.iter().map(ToString::to_string).collect()));
+                out
+            }
             other => ApiError::internal(other),
         }
     }
@@ -187,6 +207,7 @@ pub async fn shape_errors(req: Request, next: Next) -> Response {
             fields: err.fields,
             rows: err.rows,
             diagnostics: err.diagnostics,
+            references: err.references.map(|r| *r).unwrap_or_default(),
             request_id: rid.clone(),
         },
     };

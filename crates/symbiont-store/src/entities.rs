@@ -5,6 +5,77 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::{Entity, Millis, Page, Result, Store, StoreError, is_unique_violation, json_col};
 
+/// A record that refers to a registry entity by its id. While any exists, the entity cannot
+/// be deleted nor change its kind (the record would point at nothing, or at an entity of a
+/// kind it cannot refer to).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EntityRef {
+    /// A user bound to the entity (its `entity_id` or `department_id`), by username.
+    User(String),
+    /// A case submitted by the entity (`entity_id`) or for the park (`park_id`), by id.
+    Case(i64),
+    /// A task of the department (`department_id`), by id.
+    Task(i64),
+}
+
+impl std::fmt::Display for EntityRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntityRef::User(u) => write!(f, "user {u}"),
+            EntityRef::Case(id) => write!(f, "case {id}"),
+            EntityRef::Task(id) => write!(f, "task {id}"),
+        }
+    }
+}
+
+/// Every record that refers to entity `id`: users, then cases, then tasks, each by id.
+async fn references(conn: &mut AnyConnection, id: &str) -> Result<Vec<EntityRef>> {
+    let mut out = Vec::new();
+    let users = sqlx::query(
+        "SELECT username FROM users WHERE entity_id = $1 OR department_id = $1 ORDER BY id",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &users {
+        out.push(EntityRef::User(r.try_get("username")?));
+    }
+    let cases =
+        sqlx::query("SELECT id FROM cases WHERE entity_id = $1 OR park_id = $1 ORDER BY id")
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    for r in &cases {
+        out.push(EntityRef::Case(r.try_get("id")?));
+    }
+    let tasks = sqlx::query("SELECT id FROM tasks WHERE department_id = $1 ORDER BY id")
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &tasks {
+        out.push(EntityRef::Task(r.try_get("id")?));
+    }
+    Ok(out)
+}
+
+/// Refuse to change the kind of a stored entity that records refer to.
+async fn keep_kind_if_referenced(conn: &mut AnyConnection, e: &Entity) -> Result<()> {
+    let row = sqlx::query("SELECT kind FROM entities WHERE id = $1")
+        .bind(e.id.clone())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(()) };
+    let kind: String = row.try_get("kind")?;
+    if kind == e.kind {
+        return Ok(());
+    }
+    let refs = references(conn, &e.id).await?;
+    if refs.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::KindBound { entity: e.id.clone(), kind, new_kind: e.kind.clone(), refs })
+}
+
 /// Filters of the entity list.
 #[derive(Debug, Clone, Default)]
 pub struct EntityFilter {
@@ -135,9 +206,17 @@ impl Store {
         self.entity(&e.id).await
     }
 
-    /// Replace an entity's fields (its id stays).
+    /// Every record that refers to entity `id` ([`EntityRef`]): users, cases, tasks.
+    pub async fn entity_references(&self, id: &str) -> Result<Vec<EntityRef>> {
+        let mut conn = self.read.acquire().await?;
+        references(&mut conn, id).await
+    }
+
+    /// Replace an entity's fields (its id stays). An entity that records refer to keeps its
+    /// kind ([`StoreError::KindBound`]).
     pub async fn replace_entity(&self, e: &Entity, now: Millis) -> Result<Entity> {
         let mut tx = self.write.begin().await?;
+        keep_kind_if_referenced(&mut tx, e).await?;
         if update(&mut tx, e, now).await? == 0 {
             return Err(StoreError::NotFound("entity"));
         }
@@ -145,9 +224,14 @@ impl Store {
         self.entity(&e.id).await
     }
 
-    /// Delete an entity.
+    /// Delete an entity that no record refers to; otherwise [`StoreError::Referenced`] with
+    /// every reference, and the entity stays. The check and the delete are one transaction.
     pub async fn delete_entity(&self, id: &str) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        let refs = references(&mut tx, id).await?;
+        if !refs.is_empty() {
+            return Err(StoreError::Referenced { entity: id.to_string(), refs });
+        }
         let n = sqlx::query("DELETE FROM entities WHERE id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
@@ -160,10 +244,12 @@ impl Store {
         Ok(())
     }
 
-    /// Insert or replace many entities in one transaction (CSV import, seeding).
+    /// Insert or replace many entities in one transaction (CSV import, seeding). As in
+    /// [`Store::replace_entity`], a referenced entity keeps its kind; then nothing is written.
     pub async fn upsert_entities(&self, list: &[Entity], now: Millis) -> Result<usize> {
         let mut tx = self.write.begin().await?;
         for e in list {
+            keep_kind_if_referenced(&mut tx, e).await?;
             if update(&mut tx, e, now).await? == 0 {
                 insert(&mut tx, e, now).await?;
             }

@@ -14,7 +14,10 @@
 //!   'pending'`, taken after locking the case row, so of two concurrent decisions exactly one
 //!   wins and the loser gets [`StoreError::Conflict`];
 //! - a case's state follows from its tasks ([`case_state`]);
-//! - the audit log is append-only: triggers in both schemas refuse `UPDATE` and `DELETE`.
+//! - the audit log is append-only: triggers in both schemas refuse `UPDATE` and `DELETE`;
+//! - an entity that users, cases or tasks refer to ([`EntityRef`]) is neither deleted nor
+//!   given another kind: the check and the write are one transaction, and the refusal
+//!   ([`StoreError::Referenced`], [`StoreError::KindBound`]) names every reference.
 //!
 //! On SQLite all writes go through a pool of one connection (SQLite has one writer anyway;
 //! queueing in the pool avoids `SQLITE_BUSY`), reads through a pool of several.
@@ -35,7 +38,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor, Row, SqlSafeStr};
 
 pub use cases::{CaseFilter, NewCase, case_state};
-pub use entities::EntityFilter;
+pub use entities::{EntityFilter, EntityRef};
 pub use jobs::FINAL_STATES;
 pub use users::NewUser;
 
@@ -51,6 +54,15 @@ pub enum StoreError {
     /// The write conflicts with the current state (a taken name, a task no longer pending).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Records refer to the entity, so it cannot be deleted.
+    #[error("entity \"{entity}\" is referenced by {}", list_refs(refs))]
+    Referenced { entity: String, refs: Vec<EntityRef> },
+    /// Records refer to the entity, so its kind cannot change.
+    #[error(
+        "entity \"{entity}\" cannot change its kind from {kind} to {new_kind}: it is referenced by {}",
+        list_refs(refs)
+    )]
+    KindBound { entity: String, kind: String, new_kind: String, refs: Vec<EntityRef> },
     /// The database failed.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
@@ -345,6 +357,16 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// References for a message: the first ten, then how many more.
+fn list_refs(refs: &[EntityRef]) -> String {
+    const SHOWN: usize = 10;
+    let mut s = refs.iter().take(SHOWN).map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    if refs.len() > SHOWN {
+        s.push_str(&format!(" and {} more", refs.len() - SHOWN));
+    }
+    s
 }
 
 /// Clamp pagination to the API's rule: limit 1..=500 (default 50), offset >= 0.

@@ -6,5 +6,6 @@ mod cases;
 mod errors;
 mod fuzz;
 mod harness;
+mod integrity;
 mod registry;
 mod store;
