@@ -517,7 +517,31 @@ async fn import_entities(State(st): State<AppState>, c: Caller, body: String) ->
                     message: fe.message,
                 });
             }
-            list.push(e);
+            list.push((line, e));
+        }
+    }
+    // A referenced entity keeps its kind: the rows that would change it, with every reference.
+    // (The store checks again in the import's transaction.)
+    let kind_col = headers.iter().position(|h| h == "kind").map(|c| c as u64 + 1);
+    for (line, e) in &list {
+        let Ok(old) = st.store.entity(&e.id).await else { continue };
+        if old.kind == e.kind {
+            continue;
+        }
+        let refs = st.store.entity_references(&e.id).await?;
+        if !refs.is_empty() {
+            let why = symbiont_store::StoreError::KindBound {
+                entity: e.id.clone(),
+                kind: old.kind,
+                new_kind: e.kind.clone(),
+                refs,
+            };
+            rows.push(RowError {
+                line: *line,
+                column: kind_col,
+                field: "kind".into(),
+                message: why.to_string(),
+            });
         }
     }
     if !rows.is_empty() {
@@ -529,7 +553,7 @@ async fn import_entities(State(st): State<AppState>, c: Caller, body: String) ->
         return Err(err);
     }
     let now = crate::now_ms();
-    let list: Vec<Entity> = list.into_iter().map(|e| to_entity(e, now)).collect();
+    let list: Vec<Entity> = list.into_iter().map(|(_, e)| to_entity(e, now)).collect();
     let r = st.store.upsert_entities(&list, now).await;
     st.caches.registry_written();
     let n = r?;

@@ -65,3 +65,70 @@ fn deleting_a_referenced_entity_is_refused_naming_every_reference() {
         assert_eq!(s, 404);
     });
 }
+
+/// The body of a PUT that keeps everything of entity `id` but its kind.
+fn with_kind(app: &App, token: &str, id: &str, kind: &str) -> Value {
+    let (s, mut e) = app.get(&format!("/api/entities/{id}"), token);
+    assert_eq!(s, 200, "{e}");
+    let o = e.as_object_mut().expect("an entity object");
+    o.remove("created_at");
+    o.remove("updated_at");
+    o.insert("kind".into(), json!(kind));
+    e
+}
+
+#[test]
+fn an_entity_bound_to_a_user_cannot_change_its_kind() {
+    each_backend(|app| {
+        let c = cast(app);
+        let body = with_kind(app, &c.admin, ENT_OTHER, "finance");
+        let (s, v) =
+            app.call("PUT", &format!("/api/entities/{ENT_OTHER}"), Some(&c.analyst), Some(&body));
+        assert_eq!(s, 409, "{v}");
+        assert_eq!(v["error"]["fields"][0]["path"], "kind", "{v}");
+        let msg = v["error"]["fields"][0]["message"].as_str().unwrap_or("");
+        assert!(msg.contains("enterprise") && msg.contains("finance"), "{v}");
+        assert!(msg.contains("user ent2"), "names the user: {v}");
+        assert_eq!(references(&v), vec!["user ent2".to_string()], "{v}");
+        let (_, e) = app.get(&format!("/api/entities/{ENT_OTHER}"), &c.admin);
+        assert_eq!(e["kind"], "enterprise", "{e}");
+
+        // The same change through a CSV import: a row report, nothing imported.
+        let csv = format!(
+            "id,kind,name,side\nnew-bank,finance,New bank,home\n{DEPT},university,Renamed,host\n"
+        );
+        let (s, _, text) =
+            app.raw("POST", "/api/entities/import", Some(&c.analyst), Some(("text/csv", csv)));
+        assert_eq!(s, 400, "{text}");
+        let v: Value = serde_json::from_str(&text).expect("json");
+        let rows = v["error"]["rows"].as_array().expect("rows");
+        assert_eq!(rows.len(), 1, "{v}");
+        assert_eq!(
+            (&rows[0]["line"], &rows[0]["field"], &rows[0]["column"]),
+            (&json!(3), &json!("kind"), &json!(2)),
+            "{v}"
+        );
+        assert!(rows[0]["message"].as_str().is_some_and(|m| m.contains("user officer")), "{v}");
+        let (s, _) = app.get("/api/entities/new-bank", &c.admin);
+        assert_eq!(s, 404, "nothing imported");
+        let (_, d) = app.get(&format!("/api/entities/{DEPT}"), &c.admin);
+        assert_eq!(d["kind"], "department", "{d}");
+        assert_ne!(d["name"], "Renamed", "the import wrote nothing: {d}");
+
+        // Other changes to a bound entity, and a kind change of an unbound one, still work.
+        let mut body = with_kind(app, &c.admin, ENT_OTHER, "enterprise");
+        body["name"] = json!("Second enterprise, renamed");
+        let (s, v) =
+            app.call("PUT", &format!("/api/entities/{ENT_OTHER}"), Some(&c.analyst), Some(&body));
+        assert_eq!(s, 200, "{v}");
+        let (s, v) = app.post(
+            "/api/entities",
+            &c.analyst,
+            json!({"id": "free-firm", "kind": "enterprise", "name": "Free firm", "side": "home"}),
+        );
+        assert_eq!(s, 200, "{v}");
+        let body = with_kind(app, &c.admin, "free-firm", "finance");
+        let (s, v) = app.call("PUT", "/api/entities/free-firm", Some(&c.analyst), Some(&body));
+        assert_eq!((s, &v["kind"]), (200, &json!("finance")), "{v}");
+    });
+}
