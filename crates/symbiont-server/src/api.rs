@@ -296,6 +296,19 @@ fn check_entity(e: &EntityIn, prefix: &str) -> Vec<FieldError> {
     f
 }
 
+/// An entity's region, sector and side against the vocabulary ([`crate::vocab`]): 422 with
+/// the fields, the allowed words and a "did you mean".
+async fn check_vocabulary(st: &AppState, e: &EntityIn) -> R<()> {
+    let Some(voc) = crate::vocab::vocabulary(st).await? else { return Ok(()) };
+    let f = voc.check(&e.region, &e.sector, &e.side, "");
+    if f.is_empty() {
+        return Ok(());
+    }
+    let mut err = ApiError::fields(f);
+    err.status = StatusCode::UNPROCESSABLE_ENTITY;
+    Err(err)
+}
+
 fn to_entity(e: EntityIn, now: i64) -> Entity {
     Entity {
         id: e.id,
@@ -365,6 +378,7 @@ async fn create_entity(
     if !f.is_empty() {
         return Err(ApiError::fields(f));
     }
+    check_vocabulary(&st, &b).await?;
     let now = crate::now_ms();
     let r = st.store.create_entity(&to_entity(b, now), now).await;
     st.caches.registry_written();
@@ -390,6 +404,7 @@ async fn replace_entity(
     if !f.is_empty() {
         return Err(ApiError::fields(f));
     }
+    check_vocabulary(&st, &b).await?;
     let now = crate::now_ms();
     let r = st.store.replace_entity(&to_entity(b, now), now).await;
     st.caches.registry_written();
@@ -447,6 +462,7 @@ async fn import_entities(State(st): State<AppState>, c: Caller, body: String) ->
             });
         }
     }
+    let voc = crate::vocab::vocabulary(&st).await?;
     if rows.is_empty() {
         for rec in rd.records() {
             let rec = match rec {
@@ -504,7 +520,11 @@ async fn import_entities(State(st): State<AppState>, c: Caller, body: String) ->
                     }),
                 }
             }
-            for fe in check_entity(&e, "") {
+            let mut problems = check_entity(&e, "");
+            if let Some(voc) = &voc {
+                problems.extend(voc.check(&e.region, &e.sector, &e.side, ""));
+            }
+            for fe in problems {
                 let col = headers.iter().position(|h| {
                     fe.path.starts_with(h)
                         || fe.path.replace("endowments.", "endowment_").replace("needs.", "need_")
@@ -671,9 +691,10 @@ async fn create_scenario(
         return Err(ApiError::validation("id", "1 to 64 letters, digits, _ or -"));
     }
     checked_source(&b.source)?;
-    Ok(Json(
-        st.store.create_scenario(&id, &b.name, &b.source, Some(c.user.id), crate::now_ms()).await?,
-    ))
+    let r =
+        st.store.create_scenario(&id, &b.name, &b.source, Some(c.user.id), crate::now_ms()).await;
+    st.caches.vocabulary.invalidate();
+    Ok(Json(r?))
 }
 
 #[utoipa::path(get, path = "/api/scenarios/{id}", tag = "scenarios",
@@ -697,7 +718,9 @@ async fn put_scenario(
     c.require(&["admin", "analyst"], "write scenarios")?;
     st.store.scenario_version(&id, None).await?;
     checked_source(&b.source)?;
-    Ok(Json(st.store.add_scenario_version(&id, &b.source, Some(c.user.id), crate::now_ms()).await?))
+    let r = st.store.add_scenario_version(&id, &b.source, Some(c.user.id), crate::now_ms()).await;
+    st.caches.vocabulary.invalidate();
+    Ok(Json(r?))
 }
 
 #[utoipa::path(get, path = "/api/scenarios/{id}/versions", tag = "scenarios", params(PageQ),

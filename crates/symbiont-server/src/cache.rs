@@ -123,6 +123,8 @@ pub struct Caches {
     pub entity_pages: Cached<EntityPageKey, Page<Entity>>,
     pub case: Cached<i64, Case>,
     pub case_pages: Cached<CasePageKey, CasePage>,
+    /// The regions and sectors entities may name ([`crate::vocab`]).
+    pub vocabulary: crate::vocab::VocabularyCache,
 }
 
 impl Caches {

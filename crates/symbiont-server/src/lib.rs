@@ -15,6 +15,7 @@ pub mod cache;
 pub mod error;
 pub mod results;
 pub mod seed;
+pub mod vocab;
 pub mod web;
 pub mod worker;
 

@@ -132,3 +132,94 @@ fn an_entity_bound_to_a_user_cannot_change_its_kind() {
         assert_eq!((s, &v["kind"]), (200, &json!("finance")), "{v}");
     });
 }
+
+/// The first field error of an answer: (path, message).
+fn first_field(v: &Value) -> (String, String) {
+    let f = &v["error"]["fields"][0];
+    (f["path"].as_str().unwrap_or("").into(), f["message"].as_str().unwrap_or("").into())
+}
+
+#[test]
+fn regions_and_sectors_are_checked_against_the_scenario_vocabulary() {
+    each_backend(|app| {
+        let c = cast(app);
+        let firm = |id: &str, region: &str, side: &str, sector: &str| {
+            json!({"id": id, "kind": "enterprise", "name": "A firm", "side": side,
+                   "region": region, "sector": sector})
+        };
+        let (s, v) = app.post("/api/entities", &c.analyst, firm("f1", "jiangsuu", "home", ""));
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(v["error"]["code"], "validation", "{v}");
+        let (path, msg) = first_field(&v);
+        assert_eq!(path, "region", "{v}");
+        assert!(msg.contains("did you mean `jiangsu`?"), "{v}");
+        assert!(msg.contains("jiangsu, laos"), "lists the allowed regions: {v}");
+
+        let (s, v) = app.post("/api/entities", &c.analyst, firm("f1", "atlantis", "home", ""));
+        assert_eq!(s, 422, "{v}");
+        let (path, msg) = first_field(&v);
+        assert_eq!(path, "region", "{v}");
+        assert!(!msg.contains("did you mean") && msg.contains("jiangsu, laos"), "{v}");
+
+        let (s, v) = app.post("/api/entities", &c.analyst, firm("f1", "laos", "host", "textile"));
+        assert_eq!(s, 422, "{v}");
+        let (path, msg) = first_field(&v);
+        assert_eq!(path, "sector", "{v}");
+        assert!(msg.contains("did you mean `textiles`?"), "{v}");
+        assert!(
+            msg.contains("textiles, agro_processing, building_materials, electronics, logistics"),
+            "{v}"
+        );
+
+        let (s, v) = app.post("/api/entities", &c.analyst, firm("f1", "laos", "home", ""));
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(first_field(&v).0, "side", "a host region on the home side: {v}");
+        let (s, _) = app.get("/api/entities/f1", &c.analyst);
+        assert_eq!(s, 404, "nothing refused was written");
+
+        let (s, v) =
+            app.post("/api/entities", &c.analyst, firm("f1", "laos", "host", "electronics"));
+        assert_eq!(s, 200, "{v}");
+        let mut bad = firm("f1", "laos", "host", "electronic");
+        bad["name"] = json!("Renamed");
+        let (s, v) = app.call("PUT", "/api/entities/f1", Some(&c.analyst), Some(&bad));
+        assert_eq!((s, first_field(&v).0.as_str()), (422, "sector"), "{v}");
+
+        let csv = "id,kind,name,side,region,sector\nf2,enterprise,Firm,host,laos,electronics\nf3,enterprise,Firm,home,jiangsu,spaceships\n";
+        let (s, _, text) = app.raw(
+            "POST",
+            "/api/entities/import",
+            Some(&c.analyst),
+            Some(("text/csv", csv.into())),
+        );
+        assert_eq!(s, 400, "{text}");
+        let v: Value = serde_json::from_str(&text).expect("json");
+        let rows = v["error"]["rows"].as_array().expect("rows");
+        assert_eq!(rows.len(), 1, "{v}");
+        assert_eq!(
+            (&rows[0]["line"], &rows[0]["field"], &rows[0]["column"]),
+            (&json!(3), &json!("sector"), &json!(6)),
+            "{v}"
+        );
+        let (s, _) = app.get("/api/entities/f2", &c.analyst);
+        assert_eq!(s, 404, "nothing imported");
+
+        // A new version of the scenario brings its words at once.
+        let src = symbiont_model::DEFAULT_SCENARIO;
+        let start = src.find("[[sector]]\nid = \"textiles\"").expect("the textiles sector");
+        let len = src[start..].find("\n\n").expect("end of the sector block");
+        let tourism = src[start..start + len]
+            .replace("id = \"textiles\"", "id = \"tourism\"")
+            .replace("name = \"Textiles and garments\"", "name = \"Tourism\"");
+        let source = format!("{src}\n{tourism}\n");
+        let (s, v) = app.call(
+            "PUT",
+            "/api/scenarios/default",
+            Some(&c.analyst),
+            Some(&json!({"source": source})),
+        );
+        assert_eq!(s, 200, "{v}");
+        let (s, v) = app.post("/api/entities", &c.analyst, firm("f4", "laos", "host", "tourism"));
+        assert_eq!(s, 200, "{v}");
+    });
+}
