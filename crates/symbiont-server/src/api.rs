@@ -23,7 +23,10 @@ use symbiont_store::{
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
-use crate::auth::{Body, Caller, hash_password, new_token, token_hash, verify_password};
+use crate::auth::{
+    Body, Caller, UsernameError, hash_password, new_token, normalise_username, token_hash,
+    username_key, verify_password,
+};
 use crate::error::{ApiDiagnostic, ApiError, ErrorBody, FieldError, RowError};
 
 type R<T> = Result<T, ApiError>;
@@ -85,15 +88,42 @@ pub struct NewUserReq {
     pub entity_id: Option<String>,
 }
 
-fn check_credentials(username: &str, password: &str) -> Vec<FieldError> {
+/// The username in its stored form ([`normalise_username`]) and the password's problems. A
+/// name with invisible characters answers 422 at once; other problems are listed (400).
+fn check_credentials(username: &str, password: &str) -> R<(String, Vec<FieldError>)> {
     let mut f = Vec::new();
-    if username.trim().is_empty() || username.len() > 64 {
-        f.push(FieldError { path: "username".into(), message: "1 to 64 characters".into() });
-    }
+    let name = match normalise_username(username) {
+        Ok(n) => n,
+        Err(e @ UsernameError::Invisible { .. }) => {
+            let mut err = ApiError::validation("username", e.to_string());
+            err.status = StatusCode::UNPROCESSABLE_ENTITY;
+            return Err(err);
+        }
+        Err(e @ UsernameError::Length) => {
+            f.push(FieldError { path: "username".into(), message: e.to_string() });
+            String::new()
+        }
+    };
     if password.len() < 8 || password.len() > 256 {
         f.push(FieldError { path: "password".into(), message: "8 to 256 characters".into() });
     }
-    f
+    Ok((name, f))
+}
+
+/// Refuse a username whose normal form an existing user's name already has, also a name stored
+/// before usernames were normalised (the database's UNIQUE catches the rest).
+async fn check_username_free(st: &AppState, name: &str) -> R<()> {
+    let taken = st.store.usernames().await?.into_iter().find(|u| username_key(u) == name);
+    match taken {
+        Some(u) if u == name => {
+            Err(ApiError::conflict(format!("the username \"{name}\" is taken")))
+        }
+        Some(u) => Err(ApiError::conflict(format!(
+            "the username \"{name}\" is taken: it is the same name as the user \"{u}\" \
+             (usernames are compared in Unicode NFKC, lowercase)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 async fn session_for(st: &AppState, user: User) -> R<Session> {
@@ -111,12 +141,12 @@ async fn hash_blocking(pw: String) -> R<String> {
 #[utoipa::path(post, path = "/api/auth/bootstrap", tag = "auth", request_body = Bootstrap,
     responses((status = 200, body = Session), (status = 403, body = ErrorBody)))]
 async fn bootstrap(State(st): State<AppState>, Body(b): Body<Bootstrap>) -> R<Json<Session>> {
-    let f = check_credentials(&b.username, &b.password);
+    let (username, f) = check_credentials(&b.username, &b.password)?;
     if !f.is_empty() {
         return Err(ApiError::fields(f));
     }
     let admin = NewUser {
-        username: b.username,
+        username,
         password_hash: hash_blocking(b.password).await?,
         role: "admin".into(),
         department_id: None,
@@ -135,7 +165,15 @@ async fn bootstrap(State(st): State<AppState>, Body(b): Body<Bootstrap>) -> R<Js
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = Session), (status = 401, body = ErrorBody)))]
 async fn login(State(st): State<AppState>, Body(b): Body<Login>) -> R<Json<Session>> {
-    let found = st.store.user_for_login(&b.username).await?;
+    // The stored form of the name; then, for an account stored before usernames were
+    // normalised, the name exactly as typed.
+    let mut found = None;
+    if let Ok(name) = normalise_username(&b.username) {
+        found = st.store.user_for_login(&name).await?;
+    }
+    if found.is_none() && username_key(&b.username) != b.username {
+        found = st.store.user_for_login(&b.username).await?;
+    }
     let (user, hash) = match found {
         Some(x) => x,
         None => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong username or password")),
@@ -182,7 +220,7 @@ async fn create_user(
     Body(b): Body<NewUserReq>,
 ) -> R<Json<User>> {
     c.require(&["admin"], "create users")?;
-    let mut f = check_credentials(&b.username, &b.password);
+    let (username, mut f) = check_credentials(&b.username, &b.password)?;
     if !ROLES.contains(&b.role.as_str()) {
         f.push(FieldError { path: "role".into(), message: format!("one of {}", ROLES.join(", ")) });
     }
@@ -219,8 +257,9 @@ async fn create_user(
     if !f.is_empty() {
         return Err(ApiError::fields(f));
     }
+    check_username_free(&st, &username).await?;
     let u = NewUser {
-        username: b.username,
+        username,
         password_hash: hash_blocking(b.password).await?,
         role: b.role,
         department_id: b.department_id,

@@ -43,6 +43,68 @@ pub fn verify_password(pw: &str, hash: &str) -> bool {
         .is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
 }
 
+/// The one form in which usernames are stored and looked up, so that `ADMIN`, `Ａdmin`
+/// (full-width) or `ad\u{200b}min` cannot sit beside `admin`:
+///
+/// 1. a name with an invisible character is refused: control characters, format characters
+///    (Unicode category Cf: zero-width spaces and joiners U+200B..U+200F, bidirectional
+///    controls, word joiners U+2060..U+2064, the byte-order mark U+FEFF, soft hyphen, tags…)
+///    and the other default-ignorable code points (variation selectors, Hangul fillers, …);
+/// 2. surrounding whitespace is trimmed;
+/// 3. the name is put in Unicode NFKC (compatibility forms such as full-width letters and
+///    ligatures become their plain letters), lowercased with [`str::to_lowercase`] (Unicode's
+///    full lowercase mapping; not full case folding, so `ß` stays `ß` and is not `ss`), and
+///    put in NFKC again (lowercasing can leave a string that is not);
+/// 4. the result has 1 to 64 characters.
+///
+pub fn normalise_username(raw: &str) -> Result<String, UsernameError> {
+    if let Some((i, c)) = raw.chars().enumerate().find(|&(_, c)| is_invisible(c)) {
+        return Err(UsernameError::Invisible { code: u32::from(c), at: i + 1 });
+    }
+    let name = username_key(raw);
+    let n = name.chars().count();
+    if n == 0 || n > 64 {
+        return Err(UsernameError::Length);
+    }
+    Ok(name)
+}
+
+/// Why a username is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UsernameError {
+    /// An invisible character ([`is_invisible`]), at a 1-based character position.
+    #[error(
+        "contains an invisible or control character (U+{code:04X} at character {at}); \
+         usernames are visible text"
+    )]
+    Invisible { code: u32, at: usize },
+    /// Empty, or longer than 64 characters, in the normal form.
+    #[error("1 to 64 characters")]
+    Length,
+}
+
+/// Steps 2 and 3 of [`normalise_username`], with invisible characters dropped instead of
+/// refused: the key under which two names are the same (also for names stored before
+/// normalisation).
+pub fn username_key(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let visible: String = raw.chars().filter(|&c| !is_invisible(c)).collect();
+    let lower = visible.trim().nfkc().collect::<String>().to_lowercase();
+    lower.nfkc().collect::<String>().trim().to_string()
+}
+
+/// Control characters, format characters (Cf) and default-ignorable code points: characters
+/// that print as nothing, or move text around, and would let two names look the same.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(u32::from(c),
+            0x00AD | 0x034F | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891
+            | 0x08E2 | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F | 0x200B..=0x200F
+            | 0x2028..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0
+            | 0xFFF0..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
 /// The authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Caller {

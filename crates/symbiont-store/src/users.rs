@@ -76,6 +76,13 @@ impl Store {
         Ok(crate::Page { items, total, limit, offset })
     }
 
+    /// Every username, by id (to compare them in a normal form the database cannot compute).
+    pub async fn usernames(&self) -> Result<Vec<String>> {
+        let rows =
+            sqlx::query("SELECT username FROM users ORDER BY id").fetch_all(&self.read).await?;
+        rows.iter().map(|r| Ok(r.try_get("username")?)).collect()
+    }
+
     /// The user with this username and its password hash.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(

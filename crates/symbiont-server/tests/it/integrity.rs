@@ -223,3 +223,93 @@ fn regions_and_sectors_are_checked_against_the_scenario_vocabulary() {
         assert_eq!(s, 200, "{v}");
     });
 }
+
+fn login(app: &App, username: &str, password: &str) -> (u16, Value) {
+    app.call(
+        "POST",
+        "/api/auth/login",
+        None,
+        Some(&json!({"username": username, "password": password})),
+    )
+}
+
+#[test]
+fn usernames_are_normalised_so_look_alikes_cannot_sit_beside_each_other() {
+    each_backend(|app| {
+        // The first admin's name is normalised too.
+        let t = app.bootstrap.clone().expect("a bootstrap token");
+        let (s, v) = app.call(
+            "POST",
+            "/api/auth/bootstrap",
+            None,
+            Some(&json!({"token": t, "username": " Admin ", "password": "admin-password"})),
+        );
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["user"]["username"], "admin", "{v}");
+        let admin = v["token"].as_str().expect("token").to_string();
+        let create = |name: &str| {
+            app.post(
+                "/api/users",
+                &admin,
+                json!({"username": name, "password": "password-123", "role": "analyst"}),
+            )
+        };
+
+        for dup in ["ADMIN", "Admin", "\u{ff21}\u{ff24}\u{ff2d}\u{ff29}\u{ff2e}", "admin "] {
+            let (s, v) = create(dup);
+            assert_eq!(s, 409, "{dup:?} is the name admin: {v}");
+            assert_eq!(v["error"]["code"], "conflict", "{v}");
+            assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("\"admin\"")), "{v}");
+        }
+        for (bad, code) in [
+            ("ad\u{200b}min", "U+200B"),
+            ("ad\u{200d}min", "U+200D"),
+            ("admin\u{2060}", "U+2060"),
+            ("\u{feff}admin", "U+FEFF"),
+            ("adm\u{7}in", "U+0007"),
+            ("ad\u{202e}nim", "U+202E"),
+            ("ad\u{ad}min", "U+00AD"),
+            ("fresh\u{200b}name", "U+200B"),
+        ] {
+            let (s, v) = create(bad);
+            assert_eq!(s, 422, "{bad:?}: {v}");
+            assert_eq!(v["error"]["fields"][0]["path"], "username", "{v}");
+            let msg = v["error"]["fields"][0]["message"].as_str().unwrap_or("");
+            assert!(msg.contains("invisible") && msg.contains(code), "{bad:?}: {v}");
+        }
+        let (_, users) = app.get("/api/users", &admin);
+        assert_eq!(users["total"], 1, "no look-alike was created: {users}");
+
+        // Stored in the normal form; logged in under any form of it.
+        let (s, v) = create("Ｍaria.ＬOPEZ");
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["username"], "maria.lopez", "{v}");
+        for form in ["maria.lopez", "MARIA.LOPEZ", "Ｍａｒｉａ.Ｌｏｐｅｚ"] {
+            let (s, v) = login(app, form, "password-123");
+            assert_eq!(s, 200, "{form:?}: {v}");
+            assert_eq!(v["user"]["username"], "maria.lopez", "{v}");
+        }
+        let (s, _) = login(app, "maria\u{200b}.lopez", "password-123");
+        assert_eq!(s, 401, "a name with an invisible character is no one's");
+
+        // A name stored before normalisation still logs in as stored, and blocks its look-alikes.
+        let hash = symbiont_server::auth::hash_password("password-123").expect("hash");
+        // A multi-threaded runtime: it keeps running the pool's task that returns the
+        // connection, which the server's next write waits for.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("rt");
+        rt.block_on(app.state.store.execute_raw(&format!(
+            "INSERT INTO users (username, password_hash, role, created_at) \
+             VALUES ('Legacy', '{hash}', 'analyst', 0)"
+        )))
+        .expect("insert a legacy user");
+        let (s, v) = login(app, "Legacy", "password-123");
+        assert_eq!((s, &v["user"]["username"]), (200, &json!("Legacy")), "{v}");
+        let (s, v) = create("legacy");
+        assert_eq!(s, 409, "{v}");
+        assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("\"Legacy\"")), "{v}");
+    });
+}
