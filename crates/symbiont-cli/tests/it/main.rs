@@ -1,5 +1,6 @@
 //! Integration tests of the `symbiont` binary: one module per subcommand.
 
+mod calibrate;
 mod dynamics;
 mod index;
 mod inputs;

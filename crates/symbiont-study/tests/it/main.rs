@@ -2,6 +2,7 @@
 //! one-lever-at-a-time sensitivity.
 
 mod determinism;
+mod ranking;
 mod rundir;
 mod sensitivity;
 mod structure;
