@@ -180,10 +180,10 @@ fn a_resumed_calibration_gives_the_posterior_of_an_uninterrupted_one() {
     let partial = symbiont_sweep::calibration::run::partial_dir(&cut);
     let mut kept = None;
     let _ = calibrate(&small(cut.clone()), &mut |e| {
-        if let symbiont_sweep::calibration::run::Event::Generation(g) = e {
-            if g.index == 0 {
-                kept = Some(std::fs::read(partial.join("checkpoint.json")).unwrap());
-            }
+        if let symbiont_sweep::calibration::run::Event::Generation(g) = e
+            && g.index == 0
+        {
+            kept = Some(std::fs::read(partial.join("checkpoint.json")).unwrap());
         }
     });
     std::fs::remove_dir_all(&cut).unwrap();
