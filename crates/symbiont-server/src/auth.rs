@@ -2,6 +2,7 @@
 //! extractor, the JSON body extractor with field paths, and the per-token write rate limit.
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -147,13 +148,17 @@ impl FromRequestParts<AppState> for Caller {
             }
         };
         if matches!(parts.method, Method::POST | Method::PUT | Method::DELETE | Method::PATCH)
-            && !st.limiter.allow(&th, now)
+            && let Err(wait_s) = st.limiter.allow(&th, now)
         {
-            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many writes; slow down");
-            e.message = format!(
-                "too many writes with this token (limit {} per second, burst {})",
-                st.config.write_rate_per_s, st.config.write_burst
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "too many writes with this token (limit {} per second, burst {}); retry \
+                     after {wait_s} s",
+                    st.config.write_rate_per_s, st.config.write_burst
+                ),
             );
+            e.retry_after_s = Some(wait_s);
             return Err(e);
         }
         Ok(Caller { user, token_hash: th })
@@ -189,7 +194,8 @@ impl SessionCache {
     }
 }
 
-/// A token bucket per token for writes.
+/// A token bucket per token for writes. A refused write takes no token, and says how long
+/// until the bucket holds one again.
 #[derive(Debug)]
 pub struct RateLimiter {
     rate_per_s: f64,
@@ -201,19 +207,73 @@ impl RateLimiter {
     pub fn new(rate_per_s: f64, burst: f64) -> Arc<Self> {
         Arc::new(RateLimiter { rate_per_s, burst, buckets: Mutex::new(HashMap::new()) })
     }
-    pub fn allow(&self, key: &str, now: i64) -> bool {
-        let Ok(mut m) = self.buckets.lock() else { return true };
+    /// Take a token for a write by `key` at `now` (ms); when there is none, the whole seconds
+    /// (at least 1) until there is: the `Retry-After` of the 429.
+    pub fn allow(&self, key: &str, now: i64) -> Result<(), NonZeroU32> {
+        let Ok(mut m) = self.buckets.lock() else { return Ok(()) };
         let (tokens, at) = m.entry(key.to_string()).or_insert((self.burst, now));
         let refill = (now - *at).max(0) as f64 / 1000.0 * self.rate_per_s;
         *tokens = (*tokens + refill).min(self.burst);
         *at = now;
         if *tokens >= 1.0 {
             *tokens -= 1.0;
-            true
+            return Ok(());
+        }
+        // A bucket that never refills (rate 0) or never holds a token (burst < 1): an hour.
+        let wait = if self.rate_per_s > 0.0 && self.burst >= 1.0 {
+            ((1.0 - *tokens) / self.rate_per_s).ceil().clamp(1.0, 3600.0)
         } else {
-            false
+            3600.0
+        };
+        Err(NonZeroU32::new(wait as u32).unwrap_or(NonZeroU32::MIN))
+    }
+}
+
+/// Read the whole body of a write (POST, PUT, PATCH, DELETE) before any handler runs, bounded
+/// by the body limit (413 beyond).
+///
+/// A request refused before its handler reads the body (429 from the rate limit, 401, 403,
+/// 404) would otherwise leave the body unread on the connection, and the HTTP server then
+/// closes the connection instead of reading the next request: a client that waits out a 429
+/// and retries would find its connection gone. Every write endpoint reads its body whole
+/// anyway (JSON or CSV), so reading it first costs nothing more.
+pub async fn read_writes_first(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use futures_util::StreamExt;
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
+        return next.run(req).await;
+    }
+    let too_large =
+        || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large");
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large().into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(c) if buf.len() + c.len() > limit => return too_large().into_response(),
+            Ok(c) => buf.extend_from_slice(&c),
+            Err(_) => {
+                return ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "the request body could not be read",
+                )
+                .into_response();
+            }
         }
     }
+    next.run(Request::from_parts(parts, axum::body::Body::from(buf))).await
 }
 
 /// A JSON body; a malformed one answers 400 with the field path of the first problem.

@@ -77,6 +77,8 @@ pub struct ApiError {
     pub references: Option<Box<Vec<String>>>,
     /// The cause of an internal error (logged, not sent).
     pub cause: Option<Box<String>>,
+    /// Seconds after which to retry (a 429's `Retry-After` header).
+    pub retry_after_s: Option<std::num::NonZeroU32>,
 }
 
 impl ApiError {
@@ -89,6 +91,7 @@ impl ApiError {
             diagnostics: Vec::new(),
             references: None,
             cause: None,
+            retry_after_s: None,
         }
     }
     pub fn validation(path: &str, message: impl Into<String>) -> Self {
@@ -152,6 +155,9 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut r = self.status.into_response();
+        if let Some(s) = self.retry_after_s {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(s.get()));
+        }
         r.extensions_mut().insert(self);
         r
     }

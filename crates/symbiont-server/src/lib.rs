@@ -154,6 +154,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router())
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(axum::middleware::from_fn_with_state(limit, auth::read_writes_first))
         .layer(axum::middleware::from_fn(error::shape_errors))
         .layer(PropagateRequestIdLayer::new(rid.clone()))
         .layer(tower_http::trace::TraceLayer::new_for_http())

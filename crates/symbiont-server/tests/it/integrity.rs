@@ -313,3 +313,91 @@ fn usernames_are_normalised_so_look_alikes_cannot_sit_beside_each_other() {
         assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("\"Legacy\"")), "{v}");
     });
 }
+
+/// One HTTP/1.1 connection kept open across requests (a client reusing its connection).
+struct Conn {
+    stream: std::io::BufReader<std::net::TcpStream>,
+    host: String,
+}
+
+impl Conn {
+    fn open(app: &App) -> Conn {
+        let host = app.base.trim_start_matches("http://").to_string();
+        let stream = std::net::TcpStream::connect(&host).expect("connect");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
+        Conn { stream: std::io::BufReader::new(stream), host }
+    }
+
+    /// POST a JSON body; the status, the `Retry-After` header and the body. Panics if the
+    /// server closed the connection.
+    fn post(&mut self, path: &str, token: &str, body: &Value) -> (u16, Option<String>, Value) {
+        use std::io::{BufRead, Read, Write};
+        let body = body.to_string();
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.host,
+            body.len()
+        );
+        self.stream.get_mut().write_all(req.as_bytes()).expect("send on the open connection");
+        let mut status_line = String::new();
+        let n = self.stream.read_line(&mut status_line).expect("read the status line");
+        assert!(n > 0, "the server closed the connection");
+        let status: u16 =
+            status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
+        let (mut len, mut retry, mut close) = (0usize, None, false);
+        loop {
+            let mut line = String::new();
+            self.stream.read_line(&mut line).expect("a header line");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let (k, v) = line.split_once(':').expect("a header");
+            match k.trim().to_ascii_lowercase().as_str() {
+                "content-length" => len = v.trim().parse().expect("a length"),
+                "retry-after" => retry = Some(v.trim().to_string()),
+                "connection" => close = v.trim().eq_ignore_ascii_case("close"),
+                _ => {}
+            }
+        }
+        assert!(!close, "the server announced it closes the connection (status {status})");
+        let mut buf = vec![0; len];
+        self.stream.read_exact(&mut buf).expect("the body");
+        (status, retry, serde_json::from_slice(&buf).unwrap_or(Value::Null))
+    }
+}
+
+#[test]
+fn a_429_says_when_to_retry_and_keeps_the_connection_usable() {
+    crate::harness::each_backend_with(
+        |cfg| {
+            cfg.write_rate_per_s = 0.5;
+            cfg.write_burst = 2.0;
+        },
+        |app| {
+            let admin = app.admin();
+            let mut conn = Conn::open(app);
+            let body = json!({"source": symbiont_model::DEFAULT_SCENARIO});
+            for _ in 0..2 {
+                let (s, _, v) = conn.post("/api/scenarios/validate", &admin, &body);
+                assert_eq!(s, 200, "within the burst: {v}");
+            }
+            let big = json!({"source": "#".repeat(900_000)});
+            let (s, retry, v) = conn.post("/api/scenarios/validate", &admin, &big);
+            assert_eq!(s, 429, "{v}");
+            assert_eq!(v["error"]["code"], "rate_limited", "{v}");
+            // One token comes back every 2 s at 0.5 per second: the header says the whole
+            // seconds until then (2, or 1 if the third write came a second or more late).
+            let wait: u64 = retry.as_deref().and_then(|r| r.parse().ok()).expect("Retry-After");
+            assert!((1..=2).contains(&wait), "Retry-After {wait}: {v}");
+            let msg = v["error"]["message"].as_str().unwrap_or("");
+            assert!(msg.contains(&format!("retry after {wait} s")), "{v}");
+            // Wait as told (and a little more), then write again on the same connection.
+            std::thread::sleep(std::time::Duration::from_millis(wait * 1000 + 100));
+            let (s, _, v) = conn.post("/api/scenarios/validate", &admin, &body);
+            assert_eq!(s, 200, "after Retry-After, on the same connection: {v}");
+            assert_eq!(v["ok"], true, "{v}");
+        },
+    );
+}
