@@ -68,6 +68,9 @@ pub const CORE_SECTIONS: [&str; 6] =
 pub fn build(run: &RunData, opts: &ReportOptions) -> Report {
     let ctx = Ctx { run, opts, modes: run.mode_ids() };
     let mut sections = vec![ctx.overview(), ctx.comparison()];
+    if !run.ranking.is_empty() {
+        sections.push(ctx.ranking());
+    }
     let mut absent = Vec::new();
     sections.push(ctx.symbiosis());
     sections.push(ctx.flows());
@@ -177,6 +180,74 @@ fn mode_detail(detail: &str) -> String {
 }
 
 impl Ctx<'_> {
+    /// The modes over a calibration's posterior: who ranks first how often, and the regret.
+    fn ranking(&self) -> Section {
+        let r = &self.run.ranking;
+        let mut modes: Vec<&str> = Vec::new();
+        let mut metrics: Vec<&str> = Vec::new();
+        for row in r {
+            if !modes.contains(&row.mode.as_str()) {
+                modes.push(&row.mode);
+            }
+            if !metrics.contains(&row.metric.as_str()) {
+                metrics.push(&row.metric);
+            }
+        }
+        let cell = |m: &str, mode: &str| r.iter().find(|x| x.metric == m && x.mode == mode);
+        let series = modes
+            .iter()
+            .map(|mode| BarSeries {
+                name: mode.to_string(),
+                values: metrics
+                    .iter()
+                    .map(|m| BarValue {
+                        value: cell(m, mode).map_or(f64::NAN, |x| x.p_first),
+                        low: None,
+                        high: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let chart = Chart::new(
+            "posterior-ranking",
+            "Probability that each mode ranks first, per outcome, over the posterior draws",
+            Figure::Bars(BarsFigure {
+                y_label: "P(ranks first)".into(),
+                groups: metrics.iter().map(|m| self.label(m)).collect(),
+                series,
+                color_by_group: false,
+                note: "ties share the first place".into(),
+                thresholds: Vec::new(),
+            }),
+        );
+        let mut head = vec!["outcome (P first / expected regret)".to_string()];
+        head.extend(modes.iter().map(|m| esc(m)));
+        let rows: Vec<Vec<String>> = metrics
+            .iter()
+            .map(|m| {
+                let mut line = vec![esc(&self.label(m))];
+                for mode in &modes {
+                    line.push(cell(m, mode).map_or(String::new(), |x| {
+                        format!("{:.2} / {}", x.p_first, fmt_num(x.expected_regret))
+                    }));
+                }
+                line
+            })
+            .collect();
+        let runs = r.first().map_or(0, |x| x.runs);
+        Section {
+            id: "posterior-ranking",
+            title: "The modes over the calibration's posterior".into(),
+            blocks: vec![
+                p(&format!(
+                    "Each of the {runs} runs simulates one draw of the calibration's posterior, the same draw for every mode (draws.csv). Per outcome at the horizon: the share of runs in which each mode ranks first (higher is better, lower for the time to operate; ties share the place), and its expected regret, the mean shortfall from the run's best mode in the outcome's unit."
+                )),
+                Block::Charts(vec![chart]),
+                Block::Html(table(&head, &rows)),
+            ],
+        }
+    }
+
     fn label(&self, key: &str) -> String {
         self.opts
             .metric_labels

@@ -43,6 +43,7 @@
 //! Reading files lives here (a run folder is the report's input); the engines stay pure.
 
 pub mod build;
+pub mod calibration;
 pub mod error;
 pub mod figure;
 pub mod html;

@@ -132,6 +132,21 @@ pub struct TradeRow {
     pub ratio: f64,
 }
 
+/// One row of `ranking.csv` (`simulate --posterior`): a mode's chance of ranking first on an
+/// outcome over the posterior draws, and its expected shortfall from the best mode.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RankingRow {
+    pub metric: String,
+    pub mode: String,
+    pub better: String,
+    pub p_first: f64,
+    pub expected_regret: f64,
+    pub mean: f64,
+    pub q05: f64,
+    pub q95: f64,
+    pub runs: u32,
+}
+
 /// One row of `entities.csv`: an entity of a mode's first run.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct EntityRow {
@@ -213,6 +228,8 @@ pub struct RunData {
     pub structure_runs: Vec<RunStructureRow>,
     /// `trade.csv`; empty when the folder has none.
     pub trade: Vec<TradeRow>,
+    /// `ranking.csv` (a study over a calibration's posterior); empty when absent.
+    pub ranking: Vec<RankingRow>,
     /// `entities.csv` and `ties.csv` (each mode's first run); empty when absent.
     pub entities: Vec<EntityRow>,
     pub ties: Vec<TieRow>,
@@ -453,6 +470,7 @@ pub fn read_run_dir(dir: &Path) -> Result<RunData, ReportError> {
     let structure_runs =
         optional("structure.csv").map(|x| read_structure_runs(&x)).transpose()?.unwrap_or_default();
     let trade = optional_table(&p("trade.csv"))?;
+    let ranking = optional_table(&p("ranking.csv"))?;
     let entities = optional_table(&p("entities.csv"))?;
     let ties = optional_table(&p("ties.csv"))?;
     Ok(RunData {
@@ -469,6 +487,7 @@ pub fn read_run_dir(dir: &Path) -> Result<RunData, ReportError> {
         structure,
         structure_runs,
         trade,
+        ranking,
         entities,
         ties,
     })

@@ -37,6 +37,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "--out {}: expected a file name ending in .html",
         out.display()
     );
+    let manifest = std::fs::read_to_string(a.run_dir.join("manifest.json")).unwrap_or_default();
+    if manifest.contains("\"command\": \"calibrate\"") {
+        let files = symbiont_report::calibration::report_calibration_dir(&a.run_dir, &out, a.png)?;
+        println!("{}: the calibration's report; {} files", out.display(), files.len());
+        return Ok(());
+    }
     let w = symbiont_report::report_run_dir(&a.run_dir, &out, metric_labels(), a.png)?;
     println!(
         "{}: {} sections, {} charts, {:.1} MB; chart files ({}) in {}/",

@@ -91,6 +91,20 @@ fn a_calibration_killed_with_sigkill_resumes_to_the_uninterrupted_posterior() {
         );
     }
     assert!(!dir.join("killed.partial").exists());
+    let html = std::fs::read_to_string(dir.join("killed/report.html")).unwrap();
+    for id in [
+        "calibration-parameters",
+        "calibration-posterior",
+        "calibration-predictive",
+        "calibration-generations",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing from the report");
+    }
+    let r2 = symbiont_in(&dir, &["report", "killed", "--out", "again.html"]);
+    assert_eq!(r2.code, 0, "{}", r2.stderr);
+    assert!(
+        std::fs::read_to_string(dir.join("again.html")).unwrap().contains("What the data pin down")
+    );
     // The table a user reads first names every parameter and its status.
     assert!(r.stdout.contains("environment.host_openness"), "{}", r.stdout);
     assert!(r.stdout.contains("pinned down") || r.stdout.contains("identified"), "{}", r.stdout);
@@ -109,7 +123,6 @@ fn a_calibration_killed_with_sigkill_resumes_to_the_uninterrupted_posterior() {
             "once",
             "--runs",
             "6",
-            "--no-report",
             "--out",
             "post",
             "--structure-runs",
@@ -124,6 +137,8 @@ fn a_calibration_killed_with_sigkill_resumes_to_the_uninterrupted_posterior() {
     let draws = std::fs::read_to_string(dir.join("post/draws.csv")).unwrap();
     assert_eq!(draws.lines().count(), 7);
     assert!(draws.starts_with("run,environment.host_openness,enterprise_group[jiangsu-manufacturers].capital_usd.median\n"), "{draws}");
+    let html = std::fs::read_to_string(dir.join("post/report.html")).unwrap();
+    assert!(html.contains("id=\"posterior-ranking\""), "the report has no ranking section");
     let manifest = std::fs::read_to_string(dir.join("post/manifest.json")).unwrap();
     assert!(manifest.contains("\"fitted_mode\": \"fight_alone\""), "{manifest}");
 }

@@ -478,6 +478,7 @@ fn write_folder(
         "msm_j_test": o.msm.as_ref().and_then(|m| m.j_test),
         "files": files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .chain(["manifest.json".to_string()])
+            .chain(f.csv().then(|| "report.html".to_string()))
             .chain(dir.join("checkpoint.json").exists().then(|| "checkpoint.json".to_string()))
             .collect::<Vec<_>>(),
     });
@@ -485,5 +486,12 @@ fn write_folder(
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| io(&p, e))?;
     std::fs::write(&p, text).map_err(|e| io(&p, e))?;
     files.push(p);
+    // The page reads the CSV tables; with Parquet only there is nothing for it to read.
+    if f.csv() {
+        let html = dir.join("report.html");
+        symbiont_report::calibration::report_calibration_dir(dir, &html, false)
+            .map_err(|e| io(&html, e))?;
+        files.push(html);
+    }
     Ok(files)
 }
