@@ -52,8 +52,8 @@ pub struct ErrorDetail {
     pub rows: Vec<RowError>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<ApiDiagnostic>,
-    /// On a 409 for a referenced entity: every record that refers to it, as `user alice`,
-    /// `case 12`, `task 7`.
+    /// On a 409 for a referenced entity: the records that refer to it, as `user alice`,
+    /// `case 12`, `task 7` (users, then cases, then tasks; at most [`MAX_REFERENCES`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
     pub request_id: String,
@@ -129,6 +129,13 @@ impl ApiError {
     }
 }
 
+/// Most references an error body lists; its message says how many there are in all.
+pub const MAX_REFERENCES: usize = 100;
+
+fn shown_refs(refs: &[symbiont_store::EntityRef]) -> Vec<String> {
+    refs.iter().take(MAX_REFERENCES).map(ToString::to_string).collect()
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -138,13 +145,13 @@ impl From<StoreError> for ApiError {
                 let mut out = ApiError::conflict(format!(
                     "{e}; remove or reassign them first (the entity was not deleted)"
                 ));
-                out.references = Some(Box::new(refs.iter().map(ToString::to_string).collect()));
+                out.references = Some(Box::new(shown_refs(refs)));
                 out
             }
             StoreError::KindBound { ref refs, .. } => {
                 let mut out = ApiError::conflict(e.to_string());
                 out.fields.push(FieldError { path: "kind".into(), message: e.to_string() });
-                out.references = Some(Box::new(refs.iter().map(ToString::to_string).collect()));
+                out.references = Some(Box::new(shown_refs(refs)));
                 out
             }
             other => ApiError::internal(other),

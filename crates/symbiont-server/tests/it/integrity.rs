@@ -66,6 +66,25 @@ fn deleting_a_referenced_entity_is_refused_naming_every_reference() {
     });
 }
 
+#[test]
+fn a_refused_delete_lists_at_most_100_references_and_counts_the_rest() {
+    each_backend(|app| {
+        let c = cast(app);
+        let ids: Vec<i64> = (0..110)
+            .map(|i| new_case(app, &c.enterprise, &format!("case {i}"))["id"].as_i64().expect("id"))
+            .collect();
+        let (s, v) = delete(app, &c.admin, ENT);
+        assert_eq!(s, 409, "{v}");
+        let refs = references(&v);
+        assert_eq!(refs.len(), 100, "{v}");
+        assert_eq!(refs[0], "user ent");
+        assert_eq!(refs[99], format!("case {}", ids[98]));
+        // 111 references: the message shows ten and counts the other 101.
+        let msg = v["error"]["message"].as_str().unwrap_or("");
+        assert!(msg.contains(&format!("case {}", ids[8])) && msg.contains("and 101 more"), "{msg}");
+    });
+}
+
 /// The body of a PUT that keeps everything of entity `id` but its kind.
 fn with_kind(app: &App, token: &str, id: &str, kind: &str) -> Value {
     let (s, mut e) = app.get(&format!("/api/entities/{id}"), token);
