@@ -213,7 +213,8 @@ async fn list_users(
 }
 
 #[utoipa::path(post, path = "/api/users", tag = "auth", request_body = NewUserReq,
-    responses((status = 200, body = User), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = User), (status = 400, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_user(
     State(st): State<AppState>,
     c: Caller,
@@ -406,7 +407,8 @@ async fn get_entity(
 }
 
 #[utoipa::path(post, path = "/api/entities", tag = "registry", request_body = EntityIn,
-    responses((status = 200, body = Entity), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Entity), (status = 400, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_entity(
     State(st): State<AppState>,
     c: Caller,
@@ -425,7 +427,8 @@ async fn create_entity(
 }
 
 #[utoipa::path(put, path = "/api/entities/{id}", tag = "registry", request_body = EntityIn,
-    responses((status = 200, body = Entity), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Entity), (status = 400, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn replace_entity(
     State(st): State<AppState>,
     c: Caller,
@@ -450,7 +453,8 @@ async fn replace_entity(
     Ok(Json(r?))
 }
 
-#[utoipa::path(delete, path = "/api/entities/{id}", tag = "registry", responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/entities/{id}", tag = "registry",
+    responses((status = 204), (status = 409, body = ErrorBody)))]
 async fn delete_entity(
     State(st): State<AppState>,
     c: Caller,

@@ -42,8 +42,10 @@ pub struct ApiDiagnostic {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     pub status: u16,
-    /// `validation`, `unauthenticated`, `forbidden`, `not_found`, `method_not_allowed`,
-    /// `conflict`, `too_large`, `unsupported_media_type`, `rate_limited` or `internal`.
+    /// `validation` (400, or 422 for a value outside the server's vocabulary),
+    /// `unauthenticated`, `forbidden`, `not_found`, `method_not_allowed`, `conflict`,
+    /// `too_large`, `unsupported_media_type`, `rate_limited` (with a `Retry-After` header) or
+    /// `internal`.
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
