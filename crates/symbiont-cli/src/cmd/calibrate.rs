@@ -246,5 +246,11 @@ fn print_outcome(o: &CalibrationOutcome, secs: f64, threads: usize) {
             t.add_row(vec![n.clone(), out::short(m.estimate[j]), se]);
         }
         println!("{t}");
+        if let Some((j, df, p)) = m.j_test {
+            println!("Hansen's J = {j:.2} on {df} degrees of freedom (p = {p:.3})");
+        }
+        for note in &m.notes {
+            println!("note: {note}");
+        }
     }
 }
