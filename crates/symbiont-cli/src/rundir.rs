@@ -120,3 +120,33 @@ impl Drop for Staging {
         }
     }
 }
+
+/// Move the finished folder `new` to `target`, replacing a previous folder there as a whole:
+/// the previous folder is moved aside first and removed once `new` is in place (restored if
+/// the move fails). A file at `target` is never replaced.
+pub fn replace_dir(new: &Path, target: &Path) -> anyhow::Result<()> {
+    let had_old = target.is_dir();
+    if !had_old && target.exists() {
+        bail!(
+            "writing {}: a file is in the way of this folder; move it away or choose another name",
+            target.display()
+        );
+    }
+    let name = target.file_name().map_or("dir".into(), |n| n.to_string_lossy().into_owned());
+    let old = target.with_file_name(format!(".{name}.old-{}", std::process::id()));
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(target, &old)
+            .with_context(|| format!("moving the previous {} aside", target.display()))?;
+    }
+    if let Err(e) = std::fs::rename(new, target) {
+        if had_old {
+            let _ = std::fs::rename(&old, target);
+        }
+        return Err(e).with_context(|| format!("moving the new folder to {}", target.display()));
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}

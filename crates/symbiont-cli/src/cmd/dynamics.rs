@@ -427,6 +427,10 @@ fn print_equilibria(e: &Equilibria, names: &[String]) {
 }
 
 fn run_fit(a: FitArgs) -> anyhow::Result<()> {
+    // A wrong --into is refused before any work, not after it.
+    if let Some(dir) = &a.into {
+        crate::out::run_folder(dir)?;
+    }
     if a.units.len() < 2 {
         bail!("--units needs at least two series, got {}", a.units.len());
     }

@@ -197,6 +197,10 @@ pub enum AllZeroArg {
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
+    // A wrong --into is refused before any work, not after it.
+    if let Some(dir) = &a.into {
+        crate::out::run_folder(dir)?;
+    }
     let mut spec = match &a.spec {
         Some(s) => {
             let text =

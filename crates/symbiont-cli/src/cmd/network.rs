@@ -124,6 +124,10 @@ struct Source {
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
+    // A wrong --into is refused before any work, not after it.
+    if let Some(dir) = &a.into {
+        crate::out::run_folder(dir)?;
+    }
     if !(0.0..=1.0).contains(&a.one_way_below) || !(0.0..=1.0).contains(&a.hub_at_least) {
         bail!(
             "--one-way-below ({}) and --hub-at-least ({}) must lie in [0, 1]",

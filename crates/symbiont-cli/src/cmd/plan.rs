@@ -178,6 +178,10 @@ struct WhatIf {
 }
 
 pub fn run(a: Args) -> anyhow::Result<()> {
+    // A wrong --into is refused before any work, not after it.
+    if let Some(dir) = &a.into {
+        crate::out::run_folder(dir)?;
+    }
     // The one place this command reads the clock: the time limit covers the whole command
     // (the planner takes the elapsed time from this clock), and the solve time is reported.
     #[allow(clippy::disallowed_methods)]

@@ -346,3 +346,31 @@ fn a_fit_written_into_a_run_folder_appears_in_its_report() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("not a folder"), "{}", r.stderr);
 }
+
+/// `--into`: `dynamics.json` replaces a previous one whole, leaves no temporary file, fails
+/// cleanly when a folder is in the way, and a folder that is not a run folder is refused.
+#[test]
+fn dynamics_json_is_written_atomically_and_only_into_a_run_folder() {
+    let (dir, run) = crate::support::simulated_run("dynamics-atomic");
+    let fit_into = |d: &std::path::Path| {
+        let d = d.to_str().unwrap().to_string();
+        move || {
+            crate::support::symbiont(&[
+                "dynamics",
+                "fit",
+                "data/wdi_lao_chn_wide.csv",
+                "--units",
+                "lao_gdp_usd,chn_gdp_usd",
+                "--into",
+                &d,
+            ])
+        }
+    };
+    let written =
+        crate::support::check_atomic_part(&run, "dynamics.json", "previous", fit_into(&run));
+    let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(v["series"].as_array().unwrap().len(), 2, "{v}");
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    crate::support::check_refuses_non_run_folder(&empty, fit_into(&empty));
+}

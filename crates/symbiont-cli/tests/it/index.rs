@@ -316,3 +316,25 @@ fn index_tables_written_into_a_run_folder_appear_in_its_report_with_grades() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("not a folder"), "{}", r.stderr);
 }
+
+/// `--into`: `indices.csv` replaces a previous one whole, leaves no temporary file, fails
+/// cleanly when a folder is in the way, and a folder that is not a run folder is refused.
+#[test]
+fn indices_csv_is_written_atomically_and_only_into_a_run_folder() {
+    let (dir, run) = crate::support::simulated_run("index-atomic");
+    let index_into = |d: &std::path::Path| {
+        let d = d.to_str().unwrap().to_string();
+        move || {
+            symbiont(&["index", "--method", "coupling", "data/coupling_example.csv", "--into", &d])
+        }
+    };
+    // A previous table without rows (the command reads it to keep other methods' rows).
+    let previous = "table,entity,year,index,value,grade\n";
+    let written =
+        crate::support::check_atomic_part(&run, "indices.csv", previous, index_into(&run));
+    assert!(written.lines().skip(1).all(|l| l.starts_with("coupling")), "{written}");
+    assert!(written.lines().count() > 1, "{written}");
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    crate::support::check_refuses_non_run_folder(&empty, index_into(&empty));
+}

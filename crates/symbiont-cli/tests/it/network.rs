@@ -278,3 +278,22 @@ fn a_run_folder_shows_the_network_the_runs_formed() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("Network the runs formed"));
 }
+
+/// `--into`: `network.json` replaces a previous one whole, leaves no temporary file, fails
+/// cleanly when a folder is in the way, and a folder that is not a run folder is refused.
+#[test]
+fn network_json_is_written_atomically_and_only_into_a_run_folder() {
+    let (dir, run) = crate::support::simulated_run("network-atomic");
+    let run_s = run.to_str().unwrap().to_string();
+    let network_into = |d: &std::path::Path| {
+        let (d, r) = (d.to_str().unwrap().to_string(), run_s.clone());
+        move || symbiont(&["network", &r, "--mode", "network", "--into", &d])
+    };
+    let written =
+        crate::support::check_atomic_part(&run, "network.json", "previous", network_into(&run));
+    let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert!(!v["edges"].as_array().unwrap().is_empty(), "{v}");
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    crate::support::check_refuses_non_run_folder(&empty, network_into(&empty));
+}

@@ -198,9 +198,10 @@ fn default_scenario_json_has_the_limits() {
 /// `--into`: the report part `plan.json` with the parks, the factor use and the bottlenecks.
 #[test]
 fn default_scenario_into_a_run_folder() {
+    let (_dir, run) = crate::support::simulated_run("plan-into");
     for b in backends() {
-        let dir = fresh_dir(&format!("plan-into-{b}"));
-        plan_ok(b, &["--into", dir.to_str().unwrap()]);
+        plan_ok(b, &["--into", run.to_str().unwrap()]);
+        let dir = &run;
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
         assert_eq!(v["parks"].as_array().unwrap().len(), 6, "{b}");
@@ -275,4 +276,21 @@ fn issue15_commands_answer() {
             }
         }
     }
+}
+
+/// `--into`: `plan.json` replaces a previous one whole, leaves no temporary file, fails
+/// cleanly when a folder is in the way, and a folder that is not a run folder is refused.
+#[test]
+fn plan_json_is_written_atomically_and_only_into_a_run_folder() {
+    let (dir, run) = crate::support::simulated_run("plan-atomic");
+    let plan_into = |d: &std::path::Path| {
+        let d = d.to_str().unwrap().to_string();
+        move || symbiont(&["plan", "scenarios/plan-small.toml", "--into", &d])
+    };
+    let written = crate::support::check_atomic_part(&run, "plan.json", "previous", plan_into(&run));
+    let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(v["parks"].as_array().unwrap().len(), 6, "{v}");
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    crate::support::check_refuses_non_run_folder(&empty, plan_into(&empty));
 }

@@ -283,3 +283,34 @@ fn plan_and_network_written_into_a_run_folder_appear_in_its_report() {
         assert!(html.contains(id), "{id} missing");
     }
 }
+
+/// The page and its chart folder are written beside the page first and moved into place at the
+/// end: a previous page is replaced whole (a hard link to it keeps the old bytes), no temporary
+/// is left, and a failure at the end (a file where the chart folder goes) leaves the previous
+/// page, that file and no temporary.
+#[test]
+fn the_report_replaces_the_page_whole_and_leaves_nothing_half_written() {
+    let (_dir, run) = crate::support::simulated_run("report-atomic");
+    let run_s = run.to_str().unwrap();
+    let page = run.join("report.html");
+    std::fs::write(&page, "previous").unwrap();
+    let held = run.join("held-by-a-reader");
+    std::fs::hard_link(&page, &held).unwrap();
+    let r = crate::support::symbiont(&["report", run_s]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.trim_end().ends_with("</html>"), "not a whole page");
+    assert_eq!(std::fs::read_to_string(&held).unwrap(), "previous", "page written in place");
+    assert!(run.join("report-charts").is_dir());
+    assert_eq!(crate::support::temporaries(&run), Vec::<String>::new());
+
+    std::fs::remove_dir_all(run.join("report-charts")).unwrap();
+    std::fs::write(run.join("report-charts"), "mine").unwrap();
+    std::fs::write(&page, "previous").unwrap();
+    let r = crate::support::symbiont(&["report", run_s]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("report-charts") && r.stderr.contains("in the way"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "previous");
+    assert_eq!(std::fs::read_to_string(run.join("report-charts")).unwrap(), "mine");
+    assert_eq!(crate::support::temporaries(&run), Vec::<String>::new());
+}

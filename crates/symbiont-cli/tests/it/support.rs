@@ -60,3 +60,75 @@ pub fn simulated_run(name: &str) -> (PathBuf, PathBuf) {
     assert_eq!(r.code, 0, "{}", r.stderr);
     (dir, run)
 }
+
+/// The names in `dir` (and one level of folders below it) that a command writes while it works:
+/// temporary files (`.NAME.tmp-<pid>`) and staging or set-aside folders.
+pub fn temporaries(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read the folder").flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if [".tmp-", ".partial-", ".old-"].iter().any(|t| name.contains(t)) {
+            found.push(name.clone());
+        }
+        if e.path().is_dir() {
+            for f in std::fs::read_dir(e.path()).expect("read the folder").flatten() {
+                let sub = f.file_name().to_string_lossy().into_owned();
+                if sub.contains(".tmp-") {
+                    found.push(format!("{name}/{sub}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Check that `write`, a command that adds the file `part` to the run folder `run`, writes it
+/// atomically: a previous `part` (holding `previous`) is replaced as a whole by a rename (a hard link to the old file
+/// keeps the old bytes, which an in-place write would have overwritten), no temporary file is
+/// left, and when `part` is occupied by a folder the command fails after writing (the rename
+/// is refused), leaves that folder's content and the other files as they were and removes its
+/// temporary file. Returns the part as written.
+pub fn check_atomic_part(
+    run: &Path,
+    part: &str,
+    previous: &str,
+    write: impl Fn() -> Run,
+) -> String {
+    let target = run.join(part);
+    let manifest = std::fs::read(run.join("manifest.json")).expect("a run folder");
+    std::fs::write(&target, previous).unwrap();
+    let holder = run.join("held-by-a-reader");
+    let _ = std::fs::remove_file(&holder);
+    std::fs::hard_link(&target, &holder).unwrap();
+    let r = write();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert_ne!(written, previous, "{part} was not replaced");
+    assert_eq!(std::fs::read_to_string(&holder).unwrap(), previous, "{part} written in place");
+    assert_eq!(temporaries(run), Vec::<String>::new(), "left after success");
+    std::fs::remove_file(&holder).unwrap();
+
+    std::fs::remove_file(&target).unwrap();
+    std::fs::create_dir(&target).unwrap();
+    std::fs::write(target.join("keep"), "kept").unwrap();
+    let r = write();
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains(part) && r.stderr.contains("a folder is in the way"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(target.join("keep")).unwrap(), "kept");
+    assert_eq!(std::fs::read(run.join("manifest.json")).unwrap(), manifest);
+    assert_eq!(temporaries(run), Vec::<String>::new(), "left after a failure");
+    std::fs::remove_dir_all(&target).unwrap();
+    written
+}
+
+/// Check that `write` (a command given `--into DIR`) refuses `dir`, a folder that is not a run
+/// folder of `symbiont simulate`, naming the folder and what was expected, and writes nothing.
+pub fn check_refuses_non_run_folder(dir: &Path, write: impl Fn() -> Run) {
+    let r = write();
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains(&format!("--into {}", dir.display())), "{}", r.stderr);
+    assert!(r.stderr.contains("not a run folder (no manifest.json)"), "{}", r.stderr);
+    assert!(r.stderr.contains("symbiont simulate --out DIR"), "{}", r.stderr);
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
