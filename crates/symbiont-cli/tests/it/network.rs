@@ -297,3 +297,23 @@ fn network_json_is_written_atomically_and_only_into_a_run_folder() {
     std::fs::create_dir(&empty).unwrap();
     crate::support::check_refuses_non_run_folder(&empty, network_into(&empty));
 }
+
+/// `--export`: a previous export is replaced whole (a hard link to it keeps the old bytes) and
+/// no temporary file is left, also when a folder is in the way of the export.
+#[test]
+fn exports_replace_a_previous_file_whole_and_leave_no_temporary() {
+    let dir = run_dir("network-export-atomic", &flows_csv());
+    std::fs::write(dir.join("n.gexf"), "previous").unwrap();
+    std::fs::hard_link(dir.join("n.gexf"), dir.join("held")).unwrap();
+    let r = symbiont_in(&dir, &["network", "flows.csv", "--mode", "hub", "--export", "n.gexf"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read_to_string(dir.join("n.gexf")).unwrap().contains("<gexf"));
+    assert_eq!(std::fs::read_to_string(dir.join("held")).unwrap(), "previous");
+    assert_eq!(crate::support::temporaries(&dir), Vec::<String>::new());
+    std::fs::create_dir(dir.join("d.json")).unwrap();
+    let r = symbiont_in(&dir, &["network", "flows.csv", "--mode", "hub", "--export", "d.json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("d.json: a folder is in the way"), "{}", r.stderr);
+    assert!(dir.join("d.json").is_dir());
+    assert_eq!(crate::support::temporaries(&dir), Vec::<String>::new());
+}
