@@ -1,7 +1,9 @@
 #!/bin/bash
 # CI: prove sharded scale-out on a real engine. A single-node Slurm (Debian's slurm-wlm, with
 # slurmctld and slurmd on loopback, authenticated by munge) runs deploy/slurm/sweep.sbatch as
-# an array job of 4 shards; the merged tables must equal a one-machine run byte for byte.
+# an array job of 4 shards; the merged tables must equal a one-machine run byte for byte. Then a
+# small calibration runs each ABC-SMC generation as an array job of 2 shards
+# (deploy/slurm/calibrate.sh) and must equal the one-machine posterior byte for byte.
 #
 #   deploy/ci-scaleout.sh            (as root; installs slurm-wlm and munge when missing)
 #
@@ -109,3 +111,16 @@ for f in points.parquet runs.parquet points.csv; do
   cmp "$WORK/out/local/$f" "$WORK/out/sharded/$f"
 done
 echo "ok: $SHARDS Slurm array shards merge to the one-machine tables byte for byte"
+
+# --- a calibration whose generations run as array jobs of 2 shards, collected after each
+CALIB="$ROOT/calibrations/ci-small.toml"
+(cd "$WORK" && SYMBIONT="$SYMBIONT" timeout 900 "$ROOT/deploy/slurm/calibrate.sh" 2 "$CALIB" "$WORK/out/calib-sharded") || {
+  echo "the sharded calibration failed; task logs:" >&2
+  tail -n 20 "$WORK"/symbiont-calibrate-*.log >&2 || true
+  exit 1
+}
+"$SYMBIONT" calibrate "$CALIB" --out "$WORK/out/calib-local" --quiet
+for f in posterior.json posterior.csv generations.csv parameters.csv predictive.csv; do
+  cmp "$WORK/out/calib-local/$f" "$WORK/out/calib-sharded/$f"
+done
+echo "ok: a calibration's generations as Slurm array shards equal the one-machine posterior byte for byte"

@@ -607,6 +607,35 @@ impl AbcState {
         Err(AbcError::Stuck { generation: g, attempt: k, tries: MAX_TRIES })
     }
 
+    /// The perturbation kernel of the next generation (none before generation 1).
+    fn kernel(&self) -> Option<Kernel> {
+        let log: Vec<bool> = self
+            .problem
+            .priors
+            .iter()
+            .map(|p| self.settings.log_kernel && matches!(p.dist(), Dist::LogUniform { .. }))
+            .collect();
+        self.population.as_ref().map(|p| Kernel::fit(p, self.settings.kernel, log))
+    }
+
+    /// The index of the next generation.
+    pub fn next_generation(&self) -> usize {
+        self.generation
+    }
+
+    /// The proposals `k` in `range` of the next generation, each with its simulation seed:
+    /// exactly what [`AbcState::step`] will propose and simulate under those indices. A
+    /// generation can so be simulated elsewhere in slices (an array job), and stepped with a
+    /// simulator that looks the results up by seed.
+    pub fn proposals(&self, range: std::ops::Range<u64>) -> Result<Vec<(Vec<f64>, u64)>, AbcError> {
+        let g = self.generation;
+        let kernel = self.kernel();
+        range
+            .into_par_iter()
+            .map(|k| Ok((self.propose(kernel.as_ref(), g, k)?, simulation_seed(self.seed, g, k))))
+            .collect()
+    }
+
     /// Run one generation. Errors only on broken contracts; a stop is recorded in the state.
     pub fn step<S: Simulator>(&mut self, sim: &S) -> Result<Generation, AbcError> {
         if let Some(r) = self.stop {
@@ -616,13 +645,7 @@ impl AbcState {
         let n = self.settings.particles;
         let k_stats = self.problem.observed.len();
         let eps = self.epsilon;
-        let log: Vec<bool> = self
-            .problem
-            .priors
-            .iter()
-            .map(|p| self.settings.log_kernel && matches!(p.dist(), Dist::LogUniform { .. }))
-            .collect();
-        let kernel = self.population.as_ref().map(|p| Kernel::fit(p, self.settings.kernel, log));
+        let kernel = self.kernel();
 
         let max_attempts = if self.settings.min_acceptance > 0.0 {
             (n as f64 / self.settings.min_acceptance).ceil() as u64

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use symbiont_calibrate::Role;
-use symbiont_sweep::calibration::run::{CalibrateRequest, CalibrationOutcome, Event, calibrate};
+use symbiont_sweep::calibration::run::{
+    CalibrateRequest, CalibrationOutcome, Collected, Event, calibrate, collect_generation,
+    simulate_shard,
+};
 use symbiont_sweep::calibration::{
     CalibrationError, DEFAULT_CALIBRATION, DEFAULT_CALIBRATION_NAME, OUTPUTS,
 };
@@ -60,6 +63,19 @@ pub struct Args {
     /// Worker threads (default: all cores); the posterior does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Simulate slice K of N of the next generation's proposals and write it for `--collect`
+    /// (one array task of a cluster job; deploy/slurm/calibrate.sbatch). The sampler's state
+    /// is read from --out's checkpoint, never changed.
+    #[arg(long, value_name = "K/N", value_parser = symbiont_sweep::Shard::parse, conflicts_with_all = ["collect", "recover", "msm"])]
+    pub shard: Option<symbiont_sweep::Shard>,
+    /// With --shard: the proposals the generation's shards share (default: enough for the
+    /// population at half the last acceptance rate). Give every shard the same value.
+    #[arg(long, value_name = "W", requires = "shard")]
+    pub proposals: Option<u64>,
+    /// Step the next generation with the shards' results (checkpointed); when the sampler
+    /// stops, write the folder. Run the shards and --collect once per generation.
+    #[arg(long, conflicts_with = "recover")]
+    pub collect: bool,
     /// List the model outputs a target may name, and exit.
     #[arg(long)]
     pub outputs: bool,
@@ -153,7 +169,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             ),
         }
     };
-    let outcome = pool.install(|| calibrate(&req, &mut on_event)).map_err(|e| match e {
+    let located = |e: CalibrationError| match e {
         CalibrationError::Spec(d) => {
             eprintln!("{}", d.render(&calibration_text));
             let summary =
@@ -161,7 +177,45 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             anyhow::Error::new(Invalid { summary, diags: d })
         }
         other => anyhow::Error::new(other),
-    })?;
+    };
+    if let Some(shard) = a.shard {
+        let done = pool
+            .install(|| simulate_shard(&req, shard, a.proposals, &mut on_event))
+            .map_err(located)?;
+        if show {
+            println!(
+                "generation {}: shard {}/{} simulated proposals {}..{} of {}; {}",
+                done.generation,
+                shard.index,
+                shard.count,
+                done.proposals.start,
+                done.proposals.end,
+                done.window,
+                done.file.display()
+            );
+        }
+        return Ok(());
+    }
+    if a.collect {
+        match pool.install(|| collect_generation(&req, &mut on_event)).map_err(located)? {
+            Collected::Generation(g) => {
+                if show {
+                    println!(
+                        "generation {} collected and checkpointed; run the next generation's shards, then --collect again",
+                        g.index
+                    );
+                }
+            }
+            Collected::Finished(o) => {
+                if show {
+                    print_outcome(&o, started.elapsed().as_secs_f64(), pool.current_num_threads());
+                    println!("{} files in {}", o.files.len(), a.out.display());
+                }
+            }
+        }
+        return Ok(());
+    }
+    let outcome = pool.install(|| calibrate(&req, &mut on_event)).map_err(located)?;
     let secs = started.elapsed().as_secs_f64();
     if show {
         print_outcome(&outcome, secs, pool.current_num_threads());

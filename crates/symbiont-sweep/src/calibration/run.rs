@@ -142,96 +142,322 @@ fn fingerprint(req: &CalibrateRequest, s: &AbcSettings) -> String {
     crate::store::fingerprint(&format!("{}\u{0}{extra}", req.calibration_text), &req.scenario_text)
 }
 
-/// Calibrate, writing the run folder; `event` hears of each generation.
-pub fn calibrate(
-    req: &CalibrateRequest,
-    event: &mut dyn FnMut(Event<'_>),
-) -> Result<CalibrationOutcome, CalibrationError> {
-    let (spec, binding) = load(
-        &req.calibration_text,
-        &req.calibration_origin,
-        &req.scenario_text,
-        &req.scenario_origin,
-    )?;
-    let abc_settings = settings(&spec, req);
-    abc_settings.check().map_err(|e| CalibrationError::Setup {
-        field: format!("abc.{}", e.field),
-        message: format!("is {}; expected {}", e.got, e.expected),
-    })?;
-    if req.out.exists()
-        && !req.force
-        && std::fs::read_dir(&req.out).map_err(|e| io(&req.out, e))?.next().is_some()
-    {
-        return Err(CalibrationError::Setup {
-            field: "--out".into(),
-            message: format!(
-                "{} is not empty; pass --force to replace it, or choose another folder",
-                req.out.display()
-            ),
-        });
-    }
-    let work = partial_dir(&req.out);
-    std::fs::create_dir_all(&work).map_err(|e| io(&work, e))?;
-    let fp = fingerprint(req, &abc_settings);
-    let sim = spec.simulator(&binding);
-    let problem = spec.problem();
+/// What every way of running a calibration shares: the parsed inputs, the settings, the
+/// fingerprint and the staging folder.
+struct Session {
+    spec: CalibrationSpec,
+    binding: Binding,
+    settings: AbcSettings,
+    fp: String,
+    work: PathBuf,
+}
 
-    let mut outcome = CalibrationOutcome {
-        mode: binding.mode().to_string(),
-        periods: binding.periods(),
-        generations: Vec::new(),
-        stop: None,
-        posterior: None,
-        summaries: Vec::new(),
-        identifiability: Vec::new(),
-        predictive: Vec::new(),
-        msm: None,
-        recovery: None,
-        simulations: 0,
-        files: Vec::new(),
-        spec: spec.clone(),
-    };
-
-    if let Some(n) = req.recover {
-        let mut done = 0;
-        let reps = recover(&problem, &abc_settings, spec.seed, n, &sim, |_, _| {
-            done += 1;
-            event(Event::Replicate { done, total: n });
+impl Session {
+    fn open(req: &CalibrateRequest, check_out: bool) -> Result<Session, CalibrationError> {
+        let (spec, binding) = load(
+            &req.calibration_text,
+            &req.calibration_origin,
+            &req.scenario_text,
+            &req.scenario_origin,
+        )?;
+        let abc_settings = settings(&spec, req);
+        abc_settings.check().map_err(|e| CalibrationError::Setup {
+            field: format!("abc.{}", e.field),
+            message: format!("is {}; expected {}", e.got, e.expected),
         })?;
-        outcome.recovery = Some(recovery(&problem.names, &reps, 5));
-    } else {
-        let mut abc = resume(&work, &fp, event)?
-            .map(Ok)
-            .unwrap_or_else(|| AbcState::new(problem.clone(), abc_settings, spec.seed))?;
-        while abc.stopped().is_none() {
-            let g = abc.step(&sim)?;
-            write_checkpoint(&work, &fp, &abc)?;
-            event(Event::Generation(&g));
+        if check_out
+            && req.out.exists()
+            && !req.force
+            && std::fs::read_dir(&req.out).map_err(|e| io(&req.out, e))?.next().is_some()
+        {
+            return Err(CalibrationError::Setup {
+                field: "--out".into(),
+                message: format!(
+                    "{} is not empty; pass --force to replace it, or choose another folder",
+                    req.out.display()
+                ),
+            });
         }
+        let work = partial_dir(&req.out);
+        std::fs::create_dir_all(&work).map_err(|e| io(&work, e))?;
+        let fp = fingerprint(req, &abc_settings);
+        Ok(Session { spec, binding, settings: abc_settings, fp, work })
+    }
+
+    fn outcome(&self) -> CalibrationOutcome {
+        CalibrationOutcome {
+            mode: self.binding.mode().to_string(),
+            periods: self.binding.periods(),
+            generations: Vec::new(),
+            stop: None,
+            posterior: None,
+            summaries: Vec::new(),
+            identifiability: Vec::new(),
+            predictive: Vec::new(),
+            msm: None,
+            recovery: None,
+            simulations: 0,
+            files: Vec::new(),
+            spec: self.spec.clone(),
+        }
+    }
+
+    /// The sampler: resumed from the checkpoint, or new.
+    fn state(&self, event: &mut dyn FnMut(Event<'_>)) -> Result<AbcState, CalibrationError> {
+        match resume(&self.work, &self.fp, event)? {
+            Some(s) => Ok(s),
+            None => Ok(AbcState::new(self.spec.problem(), self.settings, self.spec.seed)?),
+        }
+    }
+
+    /// The posterior's diagnostics, MSM on request, the folder written and renamed into place.
+    fn finish(
+        &self,
+        req: &CalibrateRequest,
+        abc: &AbcState,
+        event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<CalibrationOutcome, CalibrationError> {
+        let sim = self.spec.simulator(&self.binding);
+        let problem = self.spec.problem();
+        let mut outcome = self.outcome();
         let post = abc.posterior()?;
         outcome.summaries = summarize(&post, &problem.priors);
         outcome.identifiability =
             identifiability(&post, &outcome.summaries, &Thresholds::default());
         event(Event::Stage("posterior predictive check"));
-        outcome.predictive = predictive_check(&spec, &sim, &post, req.predictive_draws);
+        outcome.predictive = predictive_check(&self.spec, &sim, &post, req.predictive_draws);
         outcome.generations = abc.history().to_vec();
         outcome.stop = abc.stopped();
         outcome.simulations = abc.total_simulations();
         outcome.posterior = Some(post);
         if req.msm {
             event(Event::Stage("method of simulated moments"));
-            outcome.msm = Some(msm(&problem, &spec.msm, spec.seed, &sim)?);
+            outcome.msm = Some(msm(&problem, &self.spec.msm, self.spec.seed, &sim)?);
         }
+        self.write(req, outcome, event)
     }
-    event(Event::Stage("writing"));
-    outcome.files = write_folder(&work, req, &outcome, &binding)?;
-    if req.out.exists() {
-        std::fs::remove_dir_all(&req.out).map_err(|e| io(&req.out, e))?;
+
+    fn write(
+        &self,
+        req: &CalibrateRequest,
+        mut outcome: CalibrationOutcome,
+        event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<CalibrationOutcome, CalibrationError> {
+        event(Event::Stage("writing"));
+        outcome.files = write_folder(&self.work, req, &outcome, &self.binding)?;
+        if req.out.exists() {
+            std::fs::remove_dir_all(&req.out).map_err(|e| io(&req.out, e))?;
+        }
+        std::fs::rename(&self.work, &req.out).map_err(|e| io(&req.out, e))?;
+        outcome.files =
+            outcome.files.iter().map(|f| req.out.join(f.file_name().unwrap_or_default())).collect();
+        Ok(outcome)
     }
-    std::fs::rename(&work, &req.out).map_err(|e| io(&req.out, e))?;
-    outcome.files =
-        outcome.files.iter().map(|f| req.out.join(f.file_name().unwrap_or_default())).collect();
-    Ok(outcome)
+}
+
+/// Calibrate, writing the run folder; `event` hears of each generation.
+pub fn calibrate(
+    req: &CalibrateRequest,
+    event: &mut dyn FnMut(Event<'_>),
+) -> Result<CalibrationOutcome, CalibrationError> {
+    let session = Session::open(req, true)?;
+    let sim = session.spec.simulator(&session.binding);
+    if let Some(n) = req.recover {
+        let problem = session.spec.problem();
+        let mut done = 0;
+        let reps = recover(&problem, &session.settings, session.spec.seed, n, &sim, |_, _| {
+            done += 1;
+            event(Event::Replicate { done, total: n });
+        })?;
+        let mut outcome = session.outcome();
+        outcome.recovery = Some(recovery(&problem.names, &reps, 5));
+        return session.write(req, outcome, event);
+    }
+    let mut abc = session.state(event)?;
+    while abc.stopped().is_none() {
+        let g = abc.step(&sim)?;
+        write_checkpoint(&session.work, &session.fp, &abc)?;
+        event(Event::Generation(&g));
+    }
+    session.finish(req, &abc, event)
+}
+
+/// The proposals a generation's shards simulate when `--proposals` is not given: enough to fill
+/// the population at half the last generation's acceptance rate (the rate roughly halves from
+/// one generation to the next as the tolerance tightens), in whole batches (the sampler
+/// simulates whole batches). When it is not enough, `--collect` says so and by how much to
+/// raise it; the shards' results so far are kept.
+fn default_window(abc: &AbcState) -> u64 {
+    let s = abc.settings();
+    let rate = abc.history().last().map_or(1.0, |g| g.acceptance_rate).max(0.02);
+    let batch = match s.batch {
+        symbiont_calibrate::BatchSize::Fixed { size } => size as u64,
+        symbiont_calibrate::BatchSize::Auto => 64,
+    };
+    let want = (s.particles as f64 / (0.5 * rate)).ceil() as u64;
+    want.div_ceil(batch) * batch
+}
+
+/// One shard's results for one generation (`OUT.partial/gen-G/part-K-of-N.json`). Floats are
+/// kept as their shortest round-trip decimal strings, so the collected generation is exactly
+/// the one-machine generation.
+#[derive(Serialize, Deserialize)]
+struct Part {
+    fingerprint: String,
+    generation: usize,
+    /// `(seed, statistics or the failure's message)` per proposal of the slice.
+    results: Vec<(u64, Result<Vec<String>, String>)>,
+}
+
+/// What a shard did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardDone {
+    pub generation: usize,
+    pub proposals: std::ops::Range<u64>,
+    pub window: u64,
+    pub file: PathBuf,
+}
+
+/// Simulate shard `shard` of the next generation's first `window` proposals (default:
+/// [`default_window`]) and write its part file; the sampler's state is read, never changed.
+pub fn simulate_shard(
+    req: &CalibrateRequest,
+    shard: crate::Shard,
+    window: Option<u64>,
+    event: &mut dyn FnMut(Event<'_>),
+) -> Result<ShardDone, CalibrationError> {
+    let session = Session::open(req, true)?;
+    let abc = session.state(event)?;
+    if abc.stopped().is_some() {
+        return Err(CalibrationError::Setup {
+            field: "--shard".into(),
+            message: "the sampler has stopped: run `symbiont calibrate ... --collect` to write the folder".into(),
+        });
+    }
+    let g = abc.next_generation();
+    let w = window.unwrap_or_else(|| default_window(&abc));
+    let at = |k: u64| (u128::from(w) * u128::from(k) / u128::from(shard.count)) as u64;
+    let range = at(shard.index)..at(shard.index + 1);
+    let batch = abc.proposals(range.clone())?;
+    let sim = session.spec.simulator(&session.binding);
+    let results = sim
+        .simulate(&batch)
+        .into_iter()
+        .zip(&batch)
+        .map(|(r, (_, seed))| {
+            let r =
+                r.map(|v| v.iter().map(|x| format!("{x:?}")).collect()).map_err(|e| e.to_string());
+            (*seed, r)
+        })
+        .collect();
+    let dir = session.work.join(format!("gen-{g}"));
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    let file = dir.join(format!("part-{}-of-{}.json", shard.index, shard.count));
+    let part = Part { fingerprint: session.fp.clone(), generation: g, results };
+    let tmp = dir.join(format!(".part-{}-of-{}.json.tmp", shard.index, shard.count));
+    let text = serde_json::to_string(&part).map_err(|e| io(&file, e))?;
+    std::fs::write(&tmp, text).map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, &file).map_err(|e| io(&file, e))?;
+    Ok(ShardDone { generation: g, proposals: range, window: w, file })
+}
+
+/// What collecting a generation gave.
+#[derive(Debug)]
+pub enum Collected {
+    /// The generation is done and checkpointed; more follow.
+    Generation(Generation),
+    /// The sampler stopped: the folder is written.
+    Finished(Box<CalibrationOutcome>),
+}
+
+/// A simulator that looks results up by seed in the shards' part files; a proposal no shard
+/// simulated stops the generation (the sampler's state is then unchanged).
+struct Lookup {
+    results: std::collections::HashMap<u64, Result<Vec<f64>, String>>,
+    missing: std::sync::atomic::AtomicBool,
+}
+
+impl Simulator for Lookup {
+    type Error = String;
+    fn simulate(&self, batch: &[(Vec<f64>, u64)]) -> Vec<Result<Vec<f64>, String>> {
+        let mut out = Vec::with_capacity(batch.len());
+        for (_, seed) in batch {
+            match self.results.get(seed) {
+                Some(r) => out.push(r.clone()),
+                None => {
+                    self.missing.store(true, std::sync::atomic::Ordering::Relaxed);
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Step the next generation with the results its shards wrote; when the sampler stops, write
+/// the folder as `calibrate` would.
+pub fn collect_generation(
+    req: &CalibrateRequest,
+    event: &mut dyn FnMut(Event<'_>),
+) -> Result<Collected, CalibrationError> {
+    let session = Session::open(req, true)?;
+    let mut abc = session.state(event)?;
+    if abc.stopped().is_some() {
+        return session.finish(req, &abc, event).map(|o| Collected::Finished(Box::new(o)));
+    }
+    let g = abc.next_generation();
+    let dir = session.work.join(format!("gen-{g}"));
+    let mut results = std::collections::HashMap::new();
+    let entries = std::fs::read_dir(&dir).map_err(|e| CalibrationError::Setup {
+        field: "--collect".into(),
+        message: format!(
+            "no shard has written generation {g} ({}: {e}); run the shards first (--shard K/N)",
+            dir.display()
+        ),
+    })?;
+    let mut parts = 0;
+    for e in entries.filter_map(Result::ok) {
+        let path = e.path();
+        if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("part-")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        let part: Part = serde_json::from_str(&text).map_err(|e| io(&path, e))?;
+        if part.fingerprint != session.fp || part.generation != g {
+            return Err(CalibrationError::Setup {
+                field: "--collect".into(),
+                message: format!(
+                    "{} was written for other inputs or another generation; remove it and rerun that shard",
+                    path.display()
+                ),
+            });
+        }
+        for (seed, r) in part.results {
+            let r = r.map(|v| v.iter().map(|x| x.parse::<f64>().unwrap_or(f64::NAN)).collect());
+            results.insert(seed, r);
+        }
+        parts += 1;
+    }
+    let lookup = Lookup { results, missing: std::sync::atomic::AtomicBool::new(false) };
+    let stepped = abc.step(&lookup);
+    if lookup.missing.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(CalibrationError::Setup {
+            field: "--collect".into(),
+            message: format!(
+                "generation {g} needs more proposals than the {} that {parts} shard(s) simulated; run the shards again with a larger --proposals (e.g. {})",
+                lookup.results.len(),
+                2 * lookup.results.len().max(1)
+            ),
+        });
+    }
+    let done = stepped?;
+    write_checkpoint(&session.work, &session.fp, &abc)?;
+    std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    event(Event::Generation(&done));
+    if abc.stopped().is_some() {
+        return session.finish(req, &abc, event).map(|o| Collected::Finished(Box::new(o)));
+    }
+    Ok(Collected::Generation(done))
 }
 
 fn resume(

@@ -234,3 +234,53 @@ fn the_recovery_check_covers_on_the_default_scenario() {
     let table = std::fs::read_to_string(r.out.join("recovery.csv")).unwrap();
     assert_eq!(table.lines().count(), 9);
 }
+
+/// A generation simulated in three shards (as three array tasks would) and collected gives the
+/// one-machine posterior byte for byte; a window too small for the generation is refused with
+/// the way out, and leaves the sampler where it was.
+#[test]
+fn generations_simulated_in_shards_and_collected_equal_the_one_machine_run() {
+    use symbiont_sweep::Shard;
+    use symbiont_sweep::calibration::run::{Collected, collect_generation, simulate_shard};
+    let local = fresh("shards-local");
+    calibrate(&small(local.clone()), &mut |_| {}).unwrap();
+
+    let out = fresh("shards");
+    let req = small(out.clone());
+    // Too few proposals for generation 0 (24 particles need at least 24).
+    simulate_shard(&req, Shard { index: 0, count: 1 }, Some(8), &mut |_| {}).unwrap();
+    let err = collect_generation(&req, &mut |_| {}).unwrap_err().to_string();
+    assert!(err.contains("larger --proposals"), "{err}");
+    let (mut generations, mut window) = (0, None);
+    loop {
+        for k in 0..3 {
+            let done =
+                simulate_shard(&req, Shard { index: k, count: 3 }, window, &mut |_| {}).unwrap();
+            assert_eq!(done.generation, generations);
+        }
+        match collect_generation(&req, &mut |_| {}) {
+            Ok(Collected::Generation(g)) => assert_eq!(g.index, generations),
+            Ok(Collected::Finished(o)) => {
+                assert_eq!(o.generations.len(), 3);
+                break;
+            }
+            // Not enough proposals: the shards run again over a larger window, as the message
+            // says; the generation is then collected as if it had been simulated at once.
+            Err(e) if e.to_string().contains("larger --proposals") => {
+                window = Some(window.unwrap_or(64) * 4);
+                continue;
+            }
+            Err(e) => panic!("{e}"),
+        }
+        generations += 1;
+        window = None;
+        assert!(generations < 3, "the sampler should stop after 3 generations");
+    }
+    for f in ["posterior.json", "generations.csv", "parameters.csv", "predictive.csv"] {
+        assert_eq!(
+            std::fs::read(local.join(f)).unwrap(),
+            std::fs::read(out.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
