@@ -826,6 +826,7 @@ struct SimParams {
 struct PlanParams {
     time_limit_s: Option<f64>,
     gap: Option<f64>,
+    memory_limit_mb: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -898,6 +899,12 @@ async fn create_job(State(st): State<AppState>, c: Caller, Body(b): Body<NewJob>
                 return Err(ApiError::validation(
                     "params.time_limit_s",
                     "between 0 and 3600 seconds",
+                ));
+            }
+            if p.memory_limit_mb.is_some_and(|m| !(m > 0.0 && m <= 65_536.0)) {
+                return Err(ApiError::validation(
+                    "params.memory_limit_mb",
+                    "between 0 and 65536 MB",
                 ));
             }
         }

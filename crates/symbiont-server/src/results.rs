@@ -11,14 +11,30 @@ use serde_json::{Map, Value, json};
 use symbiont_dynamics::{Equilibria, Estimator, Fit, FitOptions, Form, InitialValues, Series};
 use symbiont_model::Scenario;
 use symbiont_network::{FlowTable, Node, Options, Projection};
-use symbiont_plan::{Bottlenecks, Instance, Outcome};
+use symbiont_plan::{
+    Bottlenecks, FactorKind, Instance, MICROLP_MAX_INTEGERS, Outcome, Termination,
+};
 
 // ---------------------------------------------------------------- plan
 
-/// `{backend, status, objective, gap, parks: [{park, enterprises, by_sector}], bottlenecks:
-/// [{constraint, shadow_price, unit, slack, text}]}`; `by_sector` is keyed by sector id and
-/// lists only sectors present. An infeasible plan has status `infeasible`, no parks, and the
-/// constraints to loosen in `loosen`.
+/// The plan as `symbiont plan` prints it, every fact from the same library values:
+///
+/// `{backend, status, searched, objective, gap, placed, enterprises, seconds, model: {columns,
+/// integers, rows, pruned}, microlp_max_integers, limits: {time_limit_s, memory_limit_mb,
+/// node_limit, nodes, lp_converged}, note, parks: [{park, designated, enterprises, by_sector,
+/// plots, workers, labour_pool, land_ha, area_ha, complete_chains, factors}], flows:
+/// [{supplier, kind, unit, amount, capacity, unit_cost, to_park}], breakdown: {home_gain,
+/// host_gain, jobs, chain_bonus, factor_cost, objective, weights: {home, host, jobs}},
+/// bottlenecks: [{constraint, shadow_price, unit, slack, text}], bottleneck_method,
+/// bottlenecks_complete, bottlenecks_skipped}`.
+///
+/// `by_sector` is keyed by sector id and lists only sectors present; `plots` is the park's plot
+/// capacity (each placed enterprise takes one), `workers` of `labour_pool` and `land_ha` of
+/// `area_ha` what the plan uses of the park; `factors` and `to_park` are keyed by factor kind
+/// and park name, in the factor's unit. `bottlenecks` is empty and `bottlenecks_skipped` says
+/// why when no shadow prices were computed (a heuristic plan, as in `symbiont plan`). An
+/// infeasible plan has status `infeasible`, no parks, and the constraints to loosen in `loosen`.
+/// `seconds` is added by the worker (the solve's wall time).
 pub fn plan_result(
     inst: &Instance,
     outcome: &Outcome,
@@ -27,6 +43,7 @@ pub fn plan_result(
 ) -> Value {
     match outcome {
         Outcome::Planned(p) => {
+            let sector = |s: usize| inst.sectors.get(s).cloned().unwrap_or_else(|| s.to_string());
             let parks: Vec<Value> = p
                 .parks
                 .iter()
@@ -36,17 +53,46 @@ pub fn plan_result(
                         .iter()
                         .enumerate()
                         .filter(|(_, n)| **n > 0)
-                        .map(|(s, n)| {
-                            let id = inst.sectors.get(s).cloned().unwrap_or_else(|| s.to_string());
-                            (id, json!(n))
-                        })
+                        .map(|(s, n)| (sector(s), json!(n)))
+                        .collect();
+                    let factors: Map<String, Value> = FactorKind::ALL
+                        .iter()
+                        .zip(k.factors)
+                        .map(|(f, x)| (f.word().to_string(), json!(x)))
                         .collect();
                     json!({"park": k.name, "designated": k.designated,
-                           "enterprises": k.enterprises, "by_sector": by_sector})
+                           "enterprises": k.enterprises, "by_sector": by_sector,
+                           "plots": k.plots, "workers": k.workers,
+                           "labour_pool": k.labour_pool, "land_ha": k.land_ha,
+                           "area_ha": k.area_ha, "complete_chains": k.complete_chains,
+                           "factors": factors})
                 })
                 .collect();
+            let flows: Vec<Value> = p
+                .flows
+                .iter()
+                .map(|f| {
+                    let to_park: Map<String, Value> = p
+                        .parks
+                        .iter()
+                        .zip(&f.to_park)
+                        .map(|(k, x)| (k.name.clone(), json!(x)))
+                        .collect();
+                    json!({"supplier": f.supplier, "kind": f.kind.word(), "unit": f.kind.unit(),
+                           "amount": f.amount, "capacity": f.capacity,
+                           "unit_cost": f.unit_cost, "to_park": to_park})
+                })
+                .collect();
+            let b = &p.breakdown;
+            let w = inst.weights;
+            let breakdown = json!({
+                "home_gain": b.home_gain, "host_gain": b.host_gain, "jobs": b.jobs,
+                "chain_bonus": b.chain_bonus, "factor_cost": b.factor_cost,
+                "objective": b.objective,
+                "weights": {"home": w.home, "host": w.host, "jobs": w.jobs},
+            });
             let text = bottlenecks.map(|b| b.sentences()).unwrap_or_default();
-            let bottlenecks: Vec<Value> = bottlenecks
+            let prices: Vec<Value> = bottlenecks
                 .map(|b| {
                     b.prices
                         .iter()
@@ -58,6 +104,15 @@ pub fn plan_result(
                         .collect()
                 })
                 .unwrap_or_default();
+            let skipped = match bottlenecks {
+                Some(_) => Value::Null,
+                None if p.termination == Termination::Heuristic => json!(
+                    "no shadow prices for a heuristic plan: they would price an assignment \
+                     that no search has checked (as in `symbiont plan`)"
+                ),
+                None => json!("the bottleneck analysis did not run"),
+            };
+            let l = &p.limits;
             json!({
                 "backend": backend,
                 "status": p.termination,
@@ -65,8 +120,21 @@ pub fn plan_result(
                 "objective": p.objective,
                 "gap": p.gap,
                 "placed": p.placements.len(),
+                "enterprises": inst.enterprises.len(),
+                "model": {"columns": p.columns, "integers": p.integers, "rows": p.rows,
+                          "pruned": p.pruned},
+                "microlp_max_integers": MICROLP_MAX_INTEGERS,
+                "limits": {"time_limit_s": l.time_limit_s, "memory_limit_mb": l.memory_limit_mb,
+                           "node_limit": l.node_limit, "nodes": l.nodes,
+                           "lp_converged": l.lp_converged},
+                "note": p.note,
                 "parks": parks,
-                "bottlenecks": bottlenecks,
+                "flows": flows,
+                "breakdown": breakdown,
+                "bottlenecks": prices,
+                "bottleneck_method": bottlenecks.map(|b| b.method),
+                "bottlenecks_complete": bottlenecks.map(|b| b.complete),
+                "bottlenecks_skipped": skipped,
             })
         }
         Outcome::Infeasible(ex) => json!({
@@ -75,8 +143,13 @@ pub fn plan_result(
             "objective": Value::Null,
             "gap": Value::Null,
             "placed": 0,
+            "enterprises": inst.enterprises.len(),
             "parks": [],
+            "flows": [],
             "bottlenecks": [],
+            "bottlenecks_skipped": "no plan",
+            "proven": ex.proven,
+            "minimal": ex.minimal,
             "loosen": ex.sentences(),
         }),
     }

@@ -364,24 +364,65 @@ pub fn simulate_result(s: &StudySummary) -> Value {
            "network": {"mode": mode, "nodes": nodes, "edges": edges, "class": Value::Null}})
 }
 
+/// A plan job, run as `symbiont plan` runs with the same options: the same defaults (gap
+/// 0.001, a 30 s time limit for the whole job shared by the solve and the bottleneck analysis,
+/// a 1024 MB search tree), the same rule for shadow prices (none for a heuristic plan), and
+/// the result built from the same library values the command prints.
 fn plan(scenario: &Scenario, params: &Value) -> Result<Value, String> {
+    // The time limit covers the whole job, as it covers the whole command in the CLI.
+    #[allow(clippy::disallowed_methods)]
+    let started = std::time::Instant::now();
+    let clock = symbiont_plan::Clock::new(move || started.elapsed().as_secs_f64());
     let population = symbiont_abm::population::generate(scenario, scenario.study.seed);
     let inst = symbiont_plan::Instance::from_scenario(scenario, &population, &Default::default())
         .map_err(|e| e.to_string())?;
-    let settings = symbiont_plan::SolveSettings {
-        gap: params.get("gap").and_then(Value::as_f64).unwrap_or(0.01),
-        time_limit: params.get("time_limit_s").and_then(Value::as_f64),
-        ..Default::default()
-    };
-    let out = symbiont_plan::plan(&inst, &settings).map_err(|e| e.to_string())?;
-    // As `symbiont plan`: shadow prices of a greedy plan would price the wrong assignment.
+    let settings = plan_settings(params, Some(clock.clone()));
+    // Two stages share the time limit, as in `symbiont plan`: the solve and the bottlenecks.
+    let solve_start = clock.now();
+    let out = symbiont_plan::plan(&inst, &settings.share(2)).map_err(|e| e.to_string())?;
+    let seconds = clock.now() - solve_start;
+    // As `symbiont plan`: shadow prices of a heuristic plan would price the wrong assignment.
     let bottlenecks = match &out {
         symbiont_plan::Outcome::Planned(p)
             if p.termination != symbiont_plan::Termination::Heuristic =>
         {
-            Some(symbiont_plan::bottlenecks(&inst, p, &settings).map_err(|e| e.to_string())?)
+            Some(
+                symbiont_plan::bottlenecks(&inst, p, &settings.share(1))
+                    .map_err(|e| e.to_string())?,
+            )
         }
         _ => None,
     };
-    Ok(crate::results::plan_result(&inst, &out, bottlenecks.as_ref(), settings.backend.word()))
+    let mut result =
+        crate::results::plan_result(&inst, &out, bottlenecks.as_ref(), settings.backend.word());
+    result["seconds"] = serde_json::json!(seconds);
+    Ok(result)
 }
+
+/// The planner's settings for a plan job's `params` (`gap`, `time_limit_s`, `memory_limit_mb`),
+/// with `symbiont plan`'s defaults for what is not given.
+pub fn plan_settings(
+    params: &Value,
+    clock: Option<symbiont_plan::Clock>,
+) -> symbiont_plan::SolveSettings {
+    symbiont_plan::SolveSettings {
+        gap: params.get("gap").and_then(Value::as_f64).unwrap_or(PLAN_GAP),
+        time_limit: Some(
+            params
+                .get("time_limit_s")
+                .and_then(Value::as_f64)
+                .unwrap_or(symbiont_plan::DEFAULT_TIME_LIMIT_S),
+        ),
+        memory_limit_mb: Some(
+            params
+                .get("memory_limit_mb")
+                .and_then(Value::as_f64)
+                .unwrap_or(symbiont_plan::DEFAULT_MEMORY_LIMIT_MB),
+        ),
+        clock,
+        ..Default::default()
+    }
+}
+
+/// The relative gap of a plan job when none is given: `symbiont plan --gap`'s default.
+pub const PLAN_GAP: f64 = 0.001;

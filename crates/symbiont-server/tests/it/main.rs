@@ -7,5 +7,6 @@ mod errors;
 mod fuzz;
 mod harness;
 mod integrity;
+mod plan;
 mod registry;
 mod store;
