@@ -178,3 +178,38 @@ fn the_outputs_a_target_may_name_are_listed() {
         assert!(r.stdout.contains(o), "{o}: {}", r.stdout);
     }
 }
+
+#[test]
+fn a_generation_runs_as_shards_and_is_collected() {
+    let dir = fresh_dir("calibrate-shards");
+    std::fs::write(dir.join("calib.toml"), SMALL_CALIBRATION).unwrap();
+    for k in 0..2 {
+        let shard = format!("{k}/2");
+        let r = symbiont_in(
+            &dir,
+            &["calibrate", "calib.toml", "--out", "c", "--shard", &shard, "--proposals", "64"],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains(&format!("generation 0: shard {shard} simulated proposals")),
+            "{}",
+            r.stdout
+        );
+    }
+    assert!(dir.join("c.partial/gen-0/part-1-of-2.json").is_file());
+    let r = symbiont_in(&dir, &["calibrate", "calib.toml", "--out", "c", "--collect"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("generation 0 collected and checkpointed"), "{}", r.stdout);
+    assert!(dir.join("c.partial/checkpoint.json").is_file());
+    assert!(!dir.join("c.partial/gen-0").exists(), "a collected generation's parts are removed");
+    // Collecting again without the next generation's shards says what to do.
+    let r = symbiont_in(&dir, &["calibrate", "calib.toml", "--out", "c", "--collect"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no shard has written generation 1"), "{}", r.stderr);
+    // --shard and --recover do not mix.
+    let r = symbiont_in(
+        &dir,
+        &["calibrate", "calib.toml", "--out", "c", "--shard", "0/2", "--recover", "3"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
