@@ -138,21 +138,66 @@ test('an analyst runs the default study and sees the charts', { skip: SKIP, time
   await ctx.close();
 });
 
-test('an analyst runs the planner and sees the allocation per park', { skip: SKIP, timeout: 600_000 }, async () => {
+test('an analyst runs the planner and sees the facts of `symbiont plan`, shadow prices included', { skip: SKIP, timeout: 600_000 }, async () => {
   const { page, ctx } = await env.newPage({ width: 1280, height: 800 });
   await signIn(env, page, env.users.analyst);
-  await page.goto(`${env.base}/#/studies`);
-  await page.waitForSelector('#launch-form');
-  await page.selectOption('#launch-form select[name=kind]', 'plan');
-  await page.selectOption('#launch-form select[name=scenario_id]', 'default');
-  await assertLabelled(page, 'studies (plan)');
-  await page.click('#launch');
-  await page.waitForSelector('#job-state[data-state=succeeded], #job-state[data-state=failed]', { timeout: 540_000 });
-  assert.equal(await page.getAttribute('#job-state', 'data-state'), 'succeeded');
-  await page.waitForSelector('#plan-result #plan-chart svg');
-  const parks = await page.$$eval('#plan-parks tbody tr', (trs) => trs.length);
-  assert.ok(parks >= 1, 'the allocation lists the parks');
+  // Launch a plan job on the default scenario (the gap empty: `symbiont plan`'s default).
+  const launch = async (gap) => {
+    await page.goto(`${env.base}/#/studies`);
+    await page.waitForSelector('#launch-form');
+    await page.selectOption('#launch-form select[name=kind]', 'plan');
+    await page.selectOption('#launch-form select[name=scenario_id]', 'default');
+    if (gap !== undefined) await page.fill('#launch-form input[name=gap]', String(gap));
+    await assertLabelled(page, 'studies (plan)');
+    await page.click('#launch');
+    await page.waitForSelector('#job-state[data-state=succeeded], #job-state[data-state=failed]', { timeout: 540_000 });
+    assert.equal(await page.getAttribute('#job-state', 'data-state'), 'succeeded');
+    await page.waitForSelector('#plan-result #plan-chart svg');
+  };
+  // Every park shows its plots, land, workers and complete chains, with units, never "–".
+  const checkParks = async () => {
+    const rows = await page.$$eval('#plan-parks tbody tr', (trs) => trs.map((tr) => Object.fromEntries(
+      [...tr.querySelectorAll('td')].map((td) => [td.dataset.label, td.textContent.trim()]))));
+    assert.ok(rows.length >= 1, 'the allocation lists the parks');
+    for (const r of rows) {
+      for (const k of ['Plots used', 'Land used', 'Workers', 'Complete chains']) {
+        assert.ok(r[k] && r[k] !== '–', `park ${r.Park}: ${k} is shown (${JSON.stringify(r)})`);
+      }
+      assert.match(r['Plots used'], /^\d+ of [\d,.]+$/, `plots used of the park's plots: ${r['Plots used']}`);
+      assert.match(r['Land used'], / ha$/, `land in hectares: ${r['Land used']}`);
+      assert.match(r.Workers, / of /, `workers of the labour pool: ${r.Workers}`);
+    }
+    assert.ok(rows.some((r) => r['Complete chains'] !== 'none'), 'some park holds a complete chain');
+    for (const id of ['#plan-status', '#plan-limits', '#plan-model', '#plan-flows', '#plan-breakdown']) {
+      assert.ok(await page.$(id), `the page shows ${id}`);
+    }
+    const kpis = await page.$$eval('#plan-result .kpi', (ks) => ks.map((k) => k.textContent));
+    assert.ok(kpis.some((k) => /^\d+ of \d+enterprises placed$/.test(k)), `placed of all enterprises: ${kpis}`);
+    assert.ok(kpis.some((k) => /^US\$ [\d,]+objective/.test(k)), `the objective in US$: ${kpis}`);
+    const flow = await page.$eval('#plan-flows tbody tr td[data-label="Unit cost"]', (td) => td.textContent);
+    assert.match(flow, /^US\$ .* per /, `unit costs with their unit: ${flow}`);
+  };
+
+  // `symbiont plan`'s defaults: on the pure-Rust backend the plan is heuristic, and, as in the
+  // CLI, has no shadow prices; the page says why.
+  await launch();
+  await checkParks();
+  assert.match(await page.textContent('#plan-status'), /no branch and bound/);
+  assert.match(await page.textContent('#plan-no-prices'), /No shadow prices: .*heuristic/);
+  await shot(env, page, 'plan-result-heuristic', { fullPage: true });
+
+  // At a 1 % gap (`symbiont plan --gap 0.01`) the rounded-LP plan stands and is priced.
+  await launch(0.01);
+  await checkParks();
   await page.waitForSelector('#plan-result h3:text("Bottlenecks")');
+  const prices = await page.$$eval('#plan-prices tbody tr', (trs) => trs.map((tr) => Object.fromEntries(
+    [...tr.querySelectorAll('td')].map((td) => [td.dataset.label, td.textContent.trim()]))));
+  assert.ok(prices.length >= 1, 'the shadow prices are listed');
+  for (const p of prices) {
+    assert.match(p['Shadow price'], /^US\$ [\d,.]+ per period per \S/, `a shadow price with its unit: ${JSON.stringify(p)}`);
+    assert.match(p['What it means'], /is worth US\$ .* per period/, `the CLI's sentence: ${JSON.stringify(p)}`);
+  }
+  assert.equal(await page.$('#plan-no-prices'), null, 'no "no shadow prices" note beside them');
   await shot(env, page, 'plan-result', { fullPage: true });
   await ctx.close();
 });

@@ -56,8 +56,8 @@ function launchForm(ctx, scenarios) {
   const periods = h('input', { name: 'periods', type: 'number', min: '1', max: '500', step: '1', placeholder: 'scenario default', inputmode: 'numeric' });
   const seed = h('input', { name: 'seed', type: 'number', min: '0', step: '1', placeholder: 'scenario default', inputmode: 'numeric' });
   const modesBox = h('fieldset', { id: 'modes-fieldset' }, h('legend', null, 'Modes to compare'), loading('Reading the scenario…'));
-  const timeLimit = h('input', { name: 'time_limit_s', type: 'number', min: '1', step: '1', placeholder: 'server default' });
-  const gap = h('input', { name: 'gap', type: 'number', min: '0', max: '1', step: '0.001', placeholder: 'server default' });
+  const timeLimit = h('input', { name: 'time_limit_s', type: 'number', min: '1', step: '1', placeholder: '30 (as symbiont plan)' });
+  const gap = h('input', { name: 'gap', type: 'number', min: '0', max: '1', step: '0.001', placeholder: '0.001 (as symbiont plan)' });
   const units = h('input', { name: 'units', placeholder: 'e.g. lao_gdp_usd, chn_gdp_usd' });
   const form_ = h('input', { name: 'form', placeholder: 'server default' });
   const method = h('input', { name: 'method', placeholder: 'server default' });
