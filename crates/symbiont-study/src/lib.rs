@@ -24,6 +24,7 @@
 //! ```
 
 pub mod metrics;
+pub mod planned;
 pub mod ranking;
 pub mod rundir;
 pub mod runner;
@@ -47,6 +48,8 @@ pub enum StudyError {
         "a study over {draws} parameter draws needs as many runs (it has {runs}) and no planned sites"
     )]
     Draws { runs: u32, draws: usize },
+    #[error("mode(s) {modes} choose sites by the planner: {message}")]
+    Plan { modes: String, message: String },
     #[error("mode index {0} is not in the scenario")]
     UnknownMode(usize),
     #[error("mode `{mode}` cannot run: {source}")]

@@ -241,7 +241,12 @@ impl Plan {
                     point_seed(self.spec.seed, i)
                 };
                 let population = symbiont_abm::population::generate(&sc, seed);
-                Ok((i, seed, sc, modes, values, population))
+                // The planned modes' sites, planned for this point's scenario and population
+                // exactly as `simulate` plans them.
+                let planned = symbiont_study::planned::planned_sites(&sc, &population, &modes)
+                    .map_err(|e| SweepError::Point { point: i, message: e.to_string() })?
+                    .map(|p| p.sites);
+                Ok((i, seed, sc, modes, values, population, planned))
             })
             .collect::<Result<Vec<_>, SweepError>>()?;
         let reps = self.spec.replications;
@@ -252,7 +257,7 @@ impl Plan {
         let runs: Vec<RunRow> = jobs
             .par_iter()
             .map(|&(p, m, r)| {
-                let (i, seed, sc, modes, _, population) = &prepared[p];
+                let (i, seed, sc, modes, _, population, planned) = &prepared[p];
                 let rseed = run_seed(*seed, r);
                 let input = symbiont_abm::RunInput {
                     scenario: sc,
@@ -260,7 +265,7 @@ impl Plan {
                     levers: &sc.modes[modes[m]].levers,
                     params,
                     seed: rseed,
-                    planned_sites: None,
+                    planned_sites: planned.as_deref(),
                 };
                 let out = symbiont_abm::run(&input).map_err(|e| SweepError::Run {
                     point: *i,
@@ -284,7 +289,7 @@ impl Plan {
         let points = prepared
             .iter()
             .enumerate()
-            .map(|(p, (i, seed, _, _, values, _))| {
+            .map(|(p, (i, seed, _, _, values, _, _))| {
                 let rows = &runs[p * per_point..(p + 1) * per_point];
                 let mean = |metric: usize, mode: usize| {
                     rows.iter().filter(|r| r.mode == mode).map(|r| r.metrics[metric]).sum::<f64>()

@@ -512,45 +512,19 @@ fn planned_sites(
     population: &symbiont_model::population::Population,
     modes: &[usize],
 ) -> anyhow::Result<Option<Vec<Option<u16>>>> {
-    use symbiont_model::levers::SiteChoice;
-    let mut users: Vec<&str> = modes
-        .iter()
-        .map(|&m| &scenario.modes[m])
-        .filter(|m| m.levers.site_choice == SiteChoice::Planned)
-        .map(|m| m.id.as_str())
-        .collect();
-    let mut seen: Vec<&str> = Vec::new();
-    users.retain(|u| {
-        let new = !seen.contains(u);
-        seen.push(u);
-        new
-    });
-    if users.is_empty() {
+    let Some(p) = symbiont_study::planned::planned_sites(scenario, population, modes)? else {
         return Ok(None);
-    }
-    let options = symbiont_plan::PlanOptions::default();
-    let instance = symbiont_plan::Instance::from_scenario(scenario, population, &options)
-        .context("building the plan for the modes with site_choice = \"planned\"")?;
-    let settings = symbiont_plan::SolveSettings { gap: 0.01, ..Default::default() };
-    match symbiont_plan::plan(&instance, &settings).context("solving the plan")? {
-        symbiont_plan::Outcome::Planned(plan) => {
-            let placed = plan.site.iter().filter(|s| s.is_some()).count();
-            eprintln!(
-                "plan for {}: {} of {} enterprises placed ({:?} by {:?}, gap bound {:.2}%); see `symbiont plan` for details",
-                users.join(", "),
-                placed,
-                plan.site.len(),
-                plan.termination,
-                plan.backend,
-                plan.gap * 100.0
-            );
-            Ok(Some(plan.sites()))
-        }
-        symbiont_plan::Outcome::Infeasible(_) => anyhow::bail!(
-            "mode(s) {} choose sites by the planner, but no plan meets the guidance; run `symbiont plan` to see which constraints to loosen",
-            users.join(", ")
-        ),
-    }
+    };
+    eprintln!(
+        "plan for {}: {} of {} enterprises placed ({} by {}, gap bound {:.2}%); see `symbiont plan` for details",
+        p.users.join(", "),
+        p.placed,
+        p.sites.len(),
+        p.termination,
+        p.backend,
+        p.gap * 100.0
+    );
+    Ok(Some(p.sites))
 }
 
 fn print_comparison(scenario: &symbiont_model::Scenario, s: &StudySummary, opts: &StudyOptions) {

@@ -5,5 +5,6 @@ mod calibration;
 mod designs;
 mod discover;
 mod indices;
+mod planned;
 mod spec;
 mod store;
