@@ -83,24 +83,40 @@ fn m11_host_linkage_moves_goods_both_ways() {
     assert!(mean(&s, &linked, |o| o.host_jobs) > mean(&s, &Levers::fight_alone(), |o| o.host_jobs));
 }
 
+/// Every enterprise planned into one park: every enterprise that rents does so in that park,
+/// and planning them all into the other park moves every tenancy there. A run that ignored
+/// the plan would rent wherever its own site choice led.
 #[test]
 fn planned_sites_are_used() {
+    use symbiont_abm::output::{EntityRef, TieKind};
     let s = small(200, 8);
+    assert!(s.parks.len() >= 2, "the test needs two parks");
     let p = pop(&s);
-    let plan: Vec<Option<u16>> = (0..p.enterprises.len()).map(|_| Some(0)).collect();
     let lv = Levers { site_choice: SiteChoice::Planned, ..Levers::network() };
     let params = Params::default();
-    let input = RunInput {
-        scenario: &s,
-        population: &p,
-        levers: &lv,
-        params: &params,
-        seed: 2,
-        planned_sites: Some(&plan),
-    };
-    let out = run(&input).expect("run");
-    let last = out.periods.last().expect("periods");
-    assert!(last.operating_in_parks > 0 && last.operating_in_parks <= s.parks[0].plots);
+    for park in [0u16, 1] {
+        let plan: Vec<Option<u16>> = (0..p.enterprises.len()).map(|_| Some(park)).collect();
+        let input = RunInput {
+            scenario: &s,
+            population: &p,
+            levers: &lv,
+            params: &params,
+            seed: 2,
+            planned_sites: Some(&plan),
+        };
+        let out = symbiont_abm::run_with_ties(&input).expect("run");
+        let last = out.periods.last().expect("periods");
+        assert!(last.operating_in_parks > 0, "park {park}: nobody operates in a park");
+        assert!(last.operating_in_parks <= s.parks[usize::from(park)].plots);
+        assert_eq!(last.operating_scattered, 0, "park {park}: planned firms went scattered");
+        let rented: Vec<EntityRef> =
+            out.ties.iter().filter(|t| t.kind == TieKind::Tenancy).map(|t| t.target).collect();
+        assert!(!rented.is_empty(), "park {park}: no tenancy");
+        assert!(
+            rented.iter().all(|&t| t == EntityRef::Park(u32::from(park))),
+            "park {park}: tenancies elsewhere: {rented:?}"
+        );
+    }
 }
 
 #[test]
