@@ -2,7 +2,7 @@
 
 use expect_test::expect;
 use symbiont_abm::output::PeriodObs;
-use symbiont_abm::{Params, RunInput, run};
+use symbiont_abm::{Params, RunInput};
 use symbiont_model::Levers;
 use symbiont_model::levers::{Approvals, Finance, Intermediaries, SiteChoice};
 
