@@ -889,6 +889,18 @@ async fn create_job(State(st): State<AppState>, c: Caller, Body(b): Body<NewJob>
                 }
             }
             let _ = p.seed;
+            let s = symbiont_model::parse_scenario(&v.source, "scenario").map_err(|_| {
+                ApiError::validation("scenario_id", "the stored scenario is invalid")
+            })?;
+            let runs = p.runs.unwrap_or(s.study.runs);
+            let modes = p.modes.as_ref().map_or(s.study.compare.len(), Vec::len);
+            let size = symbiont_study::size::size(&s, u64::from(runs), modes as u64, 1);
+            symbiont_study::size::check(
+                &size,
+                symbiont_study::size::available_memory(),
+                "params.runs",
+            )
+            .map_err(|e| ApiError::validation("scenario_id", e.to_string()))?;
         }
         "plan" => {
             let p: PlanParams = params_as(&b.params)?;
@@ -907,6 +919,11 @@ async fn create_job(State(st): State<AppState>, c: Caller, Body(b): Body<NewJob>
                     "between 0 and 65536 MB",
                 ));
             }
+            let s = symbiont_model::parse_scenario(&v.source, "scenario").map_err(|_| {
+                ApiError::validation("scenario_id", "the stored scenario is invalid")
+            })?;
+            symbiont_study::size::check_plan(&s, symbiont_study::size::available_memory())
+                .map_err(|e| ApiError::validation("scenario_id", e.to_string()))?;
         }
         "fit" => {
             let _: FitParams = params_as(&b.params)?;

@@ -29,6 +29,7 @@ pub mod ranking;
 pub mod rundir;
 pub mod runner;
 pub mod sensitivity;
+pub mod size;
 pub mod stats;
 pub mod structure;
 pub mod summary;
@@ -48,6 +49,8 @@ pub enum StudyError {
         "a study over {draws} parameter draws needs as many runs (it has {runs}) and no planned sites"
     )]
     Draws { runs: u32, draws: usize },
+    #[error("{0}")]
+    TooLarge(String),
     #[error("mode(s) {modes} choose sites by the planner: {message}")]
     Plan { modes: String, message: String },
     #[error("mode index {0} is not in the scenario")]

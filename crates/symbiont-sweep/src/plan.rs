@@ -34,6 +34,8 @@ pub struct Plan {
     pub outputs: Vec<Output>,
     base: Table,
     origin: String,
+    /// Free memory to check each point's size against (`None`: counts only).
+    free_memory: Option<u64>,
 }
 
 /// One finished design point: its seed, parameter values and outputs.
@@ -178,7 +180,7 @@ impl Plan {
         };
         let design = Design::new(kind, k, derive(spec.seed, &[label("design")]))
             .map_err(|e| at(0..0, "design", e.to_string()))?;
-        Ok(Plan { spec, design, outputs, base, origin: base_origin.to_string() })
+        Ok(Plan { spec, design, outputs, base, origin: base_origin.to_string(), free_memory: None })
     }
 
     /// Number of design points.
@@ -228,6 +230,13 @@ impl Plan {
         Ok((sc, modes, values))
     }
 
+    /// Check each point's size against this much free memory before it runs (the command
+    /// line passes what the machine has; the plan itself reads no files).
+    pub fn with_free_memory(mut self, free: Option<u64>) -> Plan {
+        self.free_memory = free;
+        self
+    }
+
     /// Run every point of `range`: replications × modes in parallel, rows in point order.
     pub fn run_points(&self, range: Range<u64>, params: &Params) -> Result<ChunkRows, SweepError> {
         let prepared: Vec<_> = range
@@ -235,6 +244,17 @@ impl Plan {
             .into_par_iter()
             .map(|i| {
                 let (sc, modes, values) = self.point_scenario(i)?;
+                // A point whose counts cannot fit is refused before its population is drawn;
+                // every thread and every point of the chunk holds a population.
+                let holders = rayon::current_num_threads() + self.spec.chunk as usize;
+                let size = symbiont_study::size::size(
+                    &sc,
+                    u64::from(self.spec.replications),
+                    modes.len() as u64,
+                    holders,
+                );
+                symbiont_study::size::check(&size, self.free_memory, "replications")
+                    .map_err(|e| SweepError::Point { point: i, message: e.to_string() })?;
                 let seed = if self.spec.common_seeds {
                     common_seed(self.spec.seed)
                 } else {

@@ -230,6 +230,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         + usize::from(!a.no_bottlenecks)
         + usize::from(!a.relax.is_empty())
         + a.pareto.map_or(0, |n| n.max(2) + 2);
+    symbiont_study::size::check_plan(&scenario, symbiont_study::size::available_memory())?;
     let population = symbiont_abm::population::generate(&scenario, scenario.study.seed);
     let inst = symbiont_plan::Instance::from_scenario(&scenario, &population, &opts)
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -344,77 +344,32 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Bytes per enterprise and per host firm while a run is in memory: the engine's state, the
-/// population record and headroom for the per-firm buffers.
-const BYTES_PER_ENTERPRISE: u64 = symbiont_abm::FIRM_STATE_BYTES as u64 + 64;
-const BYTES_PER_HOST_FIRM: u64 = 48;
-/// Jobs a study may hold: its job list and per-run end values grow with modes x runs.
-const MAX_JOBS: u64 = 10_000_000;
-
-/// Refuse, before anything runs, a study that cannot fit: the memory it needs against what the
-/// machine has free, and the number of runs; say which flag or field to change. Long studies
-/// print what they will cost.
+/// Refuse, before anything runs, a study that cannot fit (`symbiont_study::size`); long
+/// studies print what they will cost.
 fn check_size(
     scenario: &symbiont_model::Scenario,
     opts: &StudyOptions,
     threads: usize,
 ) -> anyhow::Result<()> {
-    let jobs = u64::from(opts.runs) * opts.modes.len() as u64;
-    anyhow::ensure!(
-        jobs <= MAX_JOBS,
-        "{} runs x {} modes = {jobs} runs is more than a study holds ({MAX_JOBS}): lower --runs \
-         (or study.runs), or split the work with `symbiont sweep` and its shards",
-        opts.runs,
-        opts.modes.len()
-    );
-    let firms = scenario.enterprise_count() as u64;
-    let host: u64 = scenario.host_firm_groups.iter().map(|g| u64::from(g.count)).sum();
-    let per_run = firms * BYTES_PER_ENTERPRISE + host * BYTES_PER_HOST_FIRM;
-    // Every thread holds one run (and, with a population per run, its own population).
-    let need = per_run * threads.max(1) as u64 + jobs * 16 * 8;
-    if let Some(free) = available_memory() {
-        anyhow::ensure!(
-            need <= free,
-            "this study needs about {} of memory ({firms} enterprises and {host} host firms, {} \
-             per run, on {threads} thread(s)) but {} is free: lower the enterprise and host firm \
-             counts (enterprise_group.count, host_firm_group.count) or --threads",
-            bytes(need),
-            bytes(per_run),
-            bytes(free)
-        );
-    }
-    let periods = jobs * u64::from(scenario.study.horizon_periods) * firms;
+    use symbiont_study::size;
+    let s = size::size(scenario, u64::from(opts.runs), opts.modes.len() as u64, threads);
+    size::check(&s, size::available_memory(), "--runs (or study.runs)")?;
     // About 20 M enterprise-periods per second and thread (docs/performance.md).
-    let secs = periods as f64 / (20.0e6 * threads.max(1) as f64);
+    let secs = s.enterprise_periods as f64 / (20.0e6 * threads.max(1) as f64);
     if secs > 60.0 {
         eprintln!(
-            "this study simulates {periods} enterprise-periods: about {} on {threads} thread(s), \
+            "this study simulates {} enterprise-periods: about {} on {threads} thread(s), \
              about {} of memory",
+            s.enterprise_periods,
             if secs < 3600.0 {
                 format!("{:.0} min", secs / 60.0)
             } else {
                 format!("{:.1} h", secs / 3600.0)
             },
-            bytes(need)
+            size::bytes(s.need_bytes)
         );
     }
     Ok(())
-}
-
-/// Free memory as the kernel reports it (`MemAvailable`), where it does.
-fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-fn bytes(x: u64) -> String {
-    match x {
-        x if x >= 1 << 30 => format!("{:.1} GB", x as f64 / f64::from(1u32 << 30)),
-        x if x >= 1 << 20 => format!("{:.0} MB", x as f64 / f64::from(1u32 << 20)),
-        x => format!("{} kB", x / 1024),
-    }
 }
 
 /// A progress bar on a terminal, hidden otherwise.

@@ -207,7 +207,8 @@ fn load(spec_path: &Path) -> anyhow::Result<Loaded> {
             (text, p.display().to_string())
         }
     };
-    let plan = Plan::new(spec, &spec_text, &origin, &base_text, &base_origin)?;
+    let plan = Plan::new(spec, &spec_text, &origin, &base_text, &base_origin)?
+        .with_free_memory(symbiont_study::size::available_memory());
     Ok(Loaded { spec_text, base_text, plan })
 }
 
@@ -221,7 +222,8 @@ fn load_dir(out: &Path) -> anyhow::Result<Plan> {
         .with_context(|| format!("cannot read {}", base_path.display()))?;
     let origin = spec_path.display().to_string();
     let spec = SweepSpec::parse(&spec_text, &origin)?;
-    Ok(Plan::new(spec, &spec_text, &origin, &base_text, &base_path.display().to_string())?)
+    Ok(Plan::new(spec, &spec_text, &origin, &base_text, &base_path.display().to_string())?
+        .with_free_memory(symbiont_study::size::available_memory()))
 }
 
 fn describe(plan: &Plan) -> String {

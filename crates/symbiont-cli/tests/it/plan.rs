@@ -294,3 +294,21 @@ fn plan_json_is_written_atomically_and_only_into_a_run_folder() {
     std::fs::create_dir(&empty).unwrap();
     crate::support::check_refuses_non_run_folder(&empty, plan_into(&empty));
 }
+
+/// A scenario whose planning model cannot fit is refused before the population is drawn,
+/// with the memory it would need and the field to lower.
+#[test]
+fn a_plan_too_large_to_fit_is_refused_up_front() {
+    let dir = crate::support::fresh_dir("plan-huge");
+    let text =
+        std::fs::read_to_string(crate::support::repo_root().join("scenarios/small.toml")).unwrap();
+    let i = text.find("[[enterprise_group]]").unwrap();
+    let j = i + text[i..].find("count = ").unwrap();
+    let k = j + text[j..].find('\n').unwrap();
+    let huge = format!("{}count = 100000000{}", &text[..j], &text[k..]);
+    std::fs::write(dir.join("huge.toml"), huge).unwrap();
+    let r = crate::support::symbiont_in(&dir, &["plan", "huge.toml"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("enterprise_group.count"), "{}", r.stderr);
+    assert!(r.stderr.contains("memory"), "{}", r.stderr);
+}

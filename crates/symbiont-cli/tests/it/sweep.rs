@@ -255,3 +255,19 @@ fn discover_and_robust_write_tables_a_page_and_located_errors() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("`lots` is not a number"), "{}", r.stderr);
 }
+
+/// A design point whose counts cannot fit is refused before its population is drawn, naming
+/// the point and the field; the sweep writes no part for it.
+#[test]
+fn a_point_too_large_to_fit_is_refused_naming_the_field() {
+    let dir = fresh_dir("sweep-huge");
+    let spec = write_spec(&dir, "kind = \"random\"\nsamples = 2");
+    let text = std::fs::read_to_string(dir.join(&spec))
+        .unwrap()
+        .replace("[set]\n", "[set]\n\"enterprise_group[0].count\" = 100000000\n");
+    std::fs::write(dir.join(&spec), text).unwrap();
+    let r = symbiont_in(&dir, &["sweep", "run", &spec, "--out", "o", "-q"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("design point 0"), "{}", r.stderr);
+    assert!(r.stderr.contains("enterprise_group.count"), "{}", r.stderr);
+}

@@ -79,3 +79,37 @@ fn body_limit_pagination_rate_limit_and_logout() {
         },
     );
 }
+
+/// A stored scenario whose size cannot fit (10^8 enterprises) is refused when a study or a
+/// plan job is submitted, naming the scenario and the count to lower; no job is queued.
+#[test]
+fn a_job_too_large_to_fit_is_refused_at_submission() {
+    each_backend(|app| {
+        let c = cast(app);
+        let text = symbiont_model::DEFAULT_SCENARIO;
+        let i = text.find("[[enterprise_group]]").unwrap();
+        let j = i + text[i..].find("count = ").unwrap();
+        let k = j + text[j..].find('\n').unwrap();
+        let huge = format!("{}count = 100000000{}", &text[..j], &text[k..]);
+        let (s, v) = app.post(
+            "/api/scenarios",
+            &c.analyst,
+            json!({"id": "huge", "name": "huge", "source": huge}),
+        );
+        assert!(s == 200 || s == 201, "{v}");
+        for (kind, params) in [("simulate", json!({"runs": 1})), ("plan", json!({}))] {
+            let (s, v) = app.post(
+                "/api/jobs",
+                &c.analyst,
+                json!({"kind": kind, "scenario_id": "huge", "params": params}),
+            );
+            assert_eq!(s, 400, "{kind}: {v}");
+            assert_eq!(v["error"]["fields"][0]["path"], "scenario_id", "{kind}: {v}");
+            let msg = v["error"]["fields"][0]["message"].as_str().unwrap_or("").to_string()
+                + v["error"]["message"].as_str().unwrap_or("");
+            assert!(msg.contains("enterprise_group.count"), "{kind}: {v}");
+        }
+        let (_, jobs) = app.get("/api/jobs", &c.analyst);
+        assert!(!jobs.to_string().contains("\"huge\""), "a refused job is not queued: {jobs}");
+    });
+}

@@ -5,4 +5,5 @@ mod determinism;
 mod ranking;
 mod rundir;
 mod sensitivity;
+mod size;
 mod structure;

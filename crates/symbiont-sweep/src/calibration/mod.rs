@@ -348,6 +348,15 @@ impl Binding {
         let text = toml::to_string(&t).map_err(|e| e.to_string())?;
         let mut sc = parse_scenario(&text, &self.origin).map_err(|d| render(&d))?;
         sc.study.horizon_periods = sc.study.horizon_periods.min(self.periods);
+        // A draw whose counts cannot fit fails as a simulation (counted, rejected) instead of
+        // exhausting the machine. Counts only, never the free memory: the posterior must not
+        // depend on the machine or the thread count.
+        symbiont_study::size::check(
+            &symbiont_study::size::size(&sc, 1, 1, 1),
+            None,
+            "the calibration's priors",
+        )
+        .map_err(|e| e.to_string())?;
         let id = renamed.get(&self.mode).unwrap_or(&self.mode);
         let m = sc
             .modes
