@@ -17,7 +17,7 @@ use crate::error::ReportError;
 use crate::figure::{
     Chart, Figure, HBar, HBarsFigure, HistFigure, HistPanel, ScatterFigure, ScatterPoint, fmt_num,
 };
-use crate::html::{esc, render, write_report};
+use crate::html::esc;
 use crate::rundir::read_table;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -444,10 +444,6 @@ pub fn report_calibration_dir(
     png: bool,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let data = read_calibration_dir(dir)?;
-    let stem = html_path
-        .file_stem()
-        .map_or_else(|| "report".to_string(), |s| s.to_string_lossy().into_owned());
-    let report = calibration_report(&data, &format!("{stem}-charts"));
-    let rendered = render(&report)?;
-    write_report(&report, &rendered, html_path, png)
+    let report = calibration_report(&data, &crate::charts_dir_name(html_path));
+    crate::write_page(&report, html_path, png)
 }

@@ -62,6 +62,24 @@ pub use rundir::{RunData, read_run_dir};
 
 use std::path::{Path, PathBuf};
 
+/// The chart folder's name beside `html_path`: `<stem>-charts`.
+pub(crate) fn charts_dir_name(html_path: &Path) -> String {
+    let stem = html_path
+        .file_stem()
+        .map_or_else(|| "report".to_string(), |s| s.to_string_lossy().into_owned());
+    format!("{stem}-charts")
+}
+
+/// Draw a report and write it to `html_path` with its chart files; the files written.
+pub(crate) fn write_page(
+    report: &Report,
+    html_path: &Path,
+    png: bool,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let rendered = render(report)?;
+    write_report(report, &rendered, html_path, png)
+}
+
 /// What [`report_run_dir`] wrote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Written {
@@ -85,10 +103,7 @@ pub fn report_run_dir(
     metric_labels: Vec<(String, String)>,
     png: bool,
 ) -> Result<Written, ReportError> {
-    let stem = html_path
-        .file_stem()
-        .map_or_else(|| "report".to_string(), |s| s.to_string_lossy().into_owned());
-    let opts = ReportOptions { metric_labels, charts_dir: format!("{stem}-charts") };
+    let opts = ReportOptions { metric_labels, charts_dir: charts_dir_name(html_path) };
     let data = read_run_dir(run_dir)?;
     // Only once the run folder has been read, so that a mistyped folder creates nothing.
     if let Some(parent) = html_path.parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -17,7 +17,7 @@ use crate::figure::{
     BarSeries, BarValue, BarsFigure, Chart, Figure, HBar, HBarsFigure, RangeRow, RangesFigure,
     ScatterFigure, ScatterPoint, fmt_num,
 };
-use crate::html::{esc, render, write_report};
+use crate::html::esc;
 
 /// One box of a PRIM trajectory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -427,10 +427,6 @@ pub fn report_sweep_dir(
     png: bool,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let parts = read_sweep_parts(dir)?;
-    let stem = html_path
-        .file_stem()
-        .map_or_else(|| "report".to_string(), |s| s.to_string_lossy().into_owned());
-    let report = sweep_report(&parts, &format!("{stem}-charts"));
-    let rendered = render(&report)?;
-    write_report(&report, &rendered, html_path, png)
+    let report = sweep_report(&parts, &crate::charts_dir_name(html_path));
+    crate::write_page(&report, html_path, png)
 }

@@ -320,3 +320,16 @@ pub fn task_of(case: &Value, dept: &str) -> i64 {
         .and_then(|t| t["id"].as_i64())
         .expect("a task for the department")
 }
+
+/// Submit a job, wait for its final state on the event stream, and return its result.
+pub fn run_job(app: &App, token: &str, body: serde_json::Value) -> serde_json::Value {
+    let (s, j) = app.post("/api/jobs", token, body);
+    assert_eq!(s, 200, "{j}");
+    let (_, _, events) =
+        app.raw("GET", &format!("/api/jobs/{}/events", j["id"]), Some(token), None);
+    let (_, done) = app.get(&format!("/api/jobs/{}", j["id"]), token);
+    assert_eq!(done["state"], "succeeded", "{done} {events}");
+    let (s, r) = app.get(&format!("/api/jobs/{}/result", j["id"]), token);
+    assert_eq!(s, 200, "{r}");
+    r
+}

@@ -37,19 +37,11 @@ fn library(gap: f64) -> (Instance, Plan, Option<Bottlenecks>) {
 }
 
 fn run_plan(app: &App, token: &str, params: Value) -> Value {
-    let (s, j) = app.post(
-        "/api/jobs",
+    crate::harness::run_job(
+        app,
         token,
         json!({"kind": "plan", "scenario_id": "default", "params": params}),
-    );
-    assert_eq!(s, 200, "{j}");
-    let (_, _, events) =
-        app.raw("GET", &format!("/api/jobs/{}/events", j["id"]), Some(token), None);
-    let (_, done) = app.get(&format!("/api/jobs/{}", j["id"]), token);
-    assert_eq!(done["state"], "succeeded", "{done} {events}");
-    let (s, r) = app.get(&format!("/api/jobs/{}/result", j["id"]), token);
-    assert_eq!(s, 200, "{r}");
-    r
+    )
 }
 
 /// A number of the JSON equals the library's value (JSON's decimal round trip aside).

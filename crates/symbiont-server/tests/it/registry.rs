@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::harness::{cast, each_backend};
+use crate::harness::{cast, each_backend, run_job};
 
 #[test]
 fn the_registry_is_seeded_and_imports_csv_all_or_nothing() {
@@ -106,19 +106,6 @@ fn a_simulate_job_runs_and_a_queued_job_can_be_cancelled() {
         assert_eq!(s, 200);
         assert!(html.contains("<html"));
     });
-}
-
-/// Submit a job, wait for its final state on the event stream, and return its result.
-fn run_job(app: &crate::harness::App, token: &str, body: serde_json::Value) -> serde_json::Value {
-    let (s, j) = app.post("/api/jobs", token, body);
-    assert_eq!(s, 200, "{j}");
-    let (_, _, events) =
-        app.raw("GET", &format!("/api/jobs/{}/events", j["id"]), Some(token), None);
-    let (_, done) = app.get(&format!("/api/jobs/{}", j["id"]), token);
-    assert_eq!(done["state"], "succeeded", "{done} {events}");
-    let (s, r) = app.get(&format!("/api/jobs/{}/result", j["id"]), token);
-    assert_eq!(s, 200, "{r}");
-    r
 }
 
 #[test]
