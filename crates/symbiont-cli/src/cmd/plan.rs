@@ -362,6 +362,16 @@ pub fn run(a: Args) -> anyhow::Result<()> {
              `symbiont plan --backend highs`"
         );
     }
+    if bottlenecks.is_none()
+        && !a.no_bottlenecks
+        && matches!(&outcome, Outcome::Planned(p) if p.termination == symbiont_plan::Termination::Heuristic)
+    {
+        println!(
+            "\nNo shadow prices: the plan is heuristic (no search ran), and the prices of the LP \
+             with a heuristic assignment fixed would price the wrong assignment. A plan within \
+             the gap gets them: try --gap 0.01, or the HiGHS backend."
+        );
+    }
     if let Some(b) = &bottlenecks {
         println!();
         let how = match b.method {

@@ -312,3 +312,16 @@ fn a_plan_too_large_to_fit_is_refused_up_front() {
     assert!(r.stderr.contains("enterprise_group.count"), "{}", r.stderr);
     assert!(r.stderr.contains("memory"), "{}", r.stderr);
 }
+
+/// A heuristic plan says why it has no shadow prices and how to get them, instead of leaving
+/// them out silently; a plan within the gap prints them.
+#[test]
+fn a_heuristic_plan_says_why_it_has_no_shadow_prices() {
+    let r = symbiont(&["plan", "--backend", "microlp"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("No shadow prices: the plan is heuristic"), "{}", r.stdout);
+    assert!(r.stdout.contains("--gap 0.01"), "{}", r.stdout);
+    let r = plan_ok("microlp", &[]);
+    assert!(!r.stdout.contains("No shadow prices"), "{}", r.stdout);
+    assert!(r.stdout.contains("Bottlenecks (shadow prices"), "{}", r.stdout);
+}
