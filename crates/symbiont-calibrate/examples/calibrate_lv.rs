@@ -19,7 +19,7 @@ use symbiont_calibrate::{
     Stream,
 };
 use symbiont_dynamics::ode::Tolerances;
-use symbiont_dynamics::{F3, Lv, Outcome, SimOptions, simulate};
+use symbiont_dynamics::{F3, Lv, SimEnd, SimOptions, simulate};
 
 const NAMES: [&str; 4] = ["alpha", "beta", "gamma", "delta"];
 const BOUNDS: [(f64, f64); 4] = [(0.2, 1.2), (0.005, 0.08), (0.3, 1.5), (0.005, 0.08)];
@@ -69,7 +69,7 @@ fn main() {
             ..Default::default()
         };
         let tr = simulate(&lv, &x0, 0.0, &t, &opts);
-        if tr.outcome != Outcome::Completed {
+        if tr.outcome != SimEnd::Completed {
             return Err(tr.outcome.explain(&["hare".into(), "lynx".into()]));
         }
         let mut rng = Stream::new(s);

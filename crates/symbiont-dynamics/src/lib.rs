@@ -8,7 +8,7 @@
 //! - [`ode`]: the [`ode::OdeSystem`] / [`ode::Integrator`] boundary and our Dormand-Prince 5(4)
 //!   with dense output ([`ode::Dopri5`]); [`ode::testmodels`] carry exact solutions.
 //! - [`simulate()`]: trajectories in log space (never negative); unbounded growth stops the run
-//!   and comes back as [`Outcome::UnboundedGrowth`], never as NaNs.
+//!   and comes back as [`SimEnd::UnboundedGrowth`], never as NaNs.
 //! - [`classify`]: modes from directional coefficients with a zero rule (band or p-value) and a
 //!   symmetry tolerance (absolute or relative), as a matrix for n units. Modes are
 //!   [`symbiont_model::mode::SymbiosisMode`].
@@ -74,7 +74,7 @@ pub use fit::{
     Form, Gof, GrowthRate, InitialValues, PairFit, PairMode, Param, ResidualScale, Series, Timing,
     fit, fit_from, fit_pair, mode_label,
 };
-pub use simulate::{Outcome, SimOptions, Trajectory, simulate};
+pub use simulate::{SimEnd, SimOptions, Trajectory, simulate};
 pub use spec::{ModelSpec, SpecError};
 pub use symbiont_model::mode::{Effect, SymbiosisMode, Which};
 pub use system::{F1, F3, Lv, SignConvention, SystemError, UnitKind};

@@ -65,7 +65,7 @@ impl Default for SimOptions {
 
 /// How a simulation ended.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum SimEnd {
     /// Reached the last requested time.
     Completed,
     /// A unit grew without bound: the run stopped at `t`, where unit `unit` (0-based) was at
@@ -75,18 +75,18 @@ pub enum Outcome {
     Failed(OdeError),
 }
 
-impl Outcome {
+impl SimEnd {
     /// A sentence for the user.
     pub fn explain(&self, names: &[String]) -> String {
         match self {
-            Outcome::Completed => "completed".into(),
-            Outcome::UnboundedGrowth { t, unit, value } => format!(
+            SimEnd::Completed => "completed".into(),
+            SimEnd::UnboundedGrowth { t, unit, value } => format!(
                 "unbounded growth: {} reached {value:.3e} at t = {t:.3}; the system has no finite \
                  stable state from this start (in mutualism this happens when σ12·σ21 ≥ 1), so the \
                  run was stopped instead of integrating to overflow",
                 names.get(*unit).map_or("unit", |s| s.as_str())
             ),
-            Outcome::Failed(e) => format!("integration failed: {e}"),
+            SimEnd::Failed(e) => format!("integration failed: {e}"),
         }
     }
 }
@@ -96,7 +96,7 @@ impl Outcome {
 pub struct Trajectory {
     pub t: Vec<f64>,
     pub x: Vec<Vec<f64>>,
-    pub outcome: Outcome,
+    pub outcome: SimEnd,
 }
 
 /// Simulate `lv` from `x0` and report the state at each time in `t_out` (non-decreasing,
@@ -135,7 +135,7 @@ pub fn simulate(lv: &Lv, x0: &[f64], t0: f64, t_out: &[f64], opts: &SimOptions) 
         solver.integrate(&sys, t0, &y0, t_out, &mut out, &mut hook)
     };
     let (outcome, rows) = match res {
-        Ok(_) => (Outcome::Completed, t_out.len()),
+        Ok(_) => (SimEnd::Completed, t_out.len()),
         Err(e) => {
             let t_stop = match e {
                 OdeError::StepTooSmall { t }
@@ -145,7 +145,7 @@ pub fn simulate(lv: &Lv, x0: &[f64], t0: f64, t_out: &[f64], opts: &SimOptions) 
             };
             let rows = t_out.iter().take_while(|&&t| t <= t_stop).count();
             let outcome = match (blow, e) {
-                (Some((t, unit, value)), _) => Outcome::UnboundedGrowth { t, unit, value },
+                (Some((t, unit, value)), _) => SimEnd::UnboundedGrowth { t, unit, value },
                 // A step-size collapse while growing is finite-time blow-up.
                 (None, OdeError::StepTooSmall { t } | OdeError::NonFinite { t }) => {
                     let last = &out[rows.saturating_sub(1) * m..rows.max(1) * m];
@@ -153,13 +153,13 @@ pub fn simulate(lv: &Lv, x0: &[f64], t0: f64, t_out: &[f64], opts: &SimOptions) 
                         last.iter().enumerate().fold((0, f64::NEG_INFINITY), |b, (k, &v)| {
                             if v > b.1 { (k, v) } else { b }
                         });
-                    Outcome::UnboundedGrowth {
+                    SimEnd::UnboundedGrowth {
                         t,
                         unit: support.get(k).copied().unwrap_or(0),
                         value: v.exp(),
                     }
                 }
-                (None, e) => Outcome::Failed(e),
+                (None, e) => SimEnd::Failed(e),
             };
             (outcome, rows)
         }

@@ -73,7 +73,7 @@ pub use entropy::{
 pub use error::{IndexError, Location, PanelError};
 pub use grade::{Band, Closure, Grade, GradeTable};
 pub use panel::{MAX_YEAR, Panel, PanelFormat, ReadOptions, RowKey, read_csv, read_xlsx};
-pub use spec::{IndicatorSpec, Missing, Options, PanelSection, PanelSpec, Subsystem};
+pub use spec::{IndexOptions, IndicatorSpec, Missing, PanelSection, PanelSpec, Subsystem};
 pub use synergy::{
     Aggregation, BaseMode, Bounds, SynergyOptions, SynergyStep, bounds_of, order_degree,
     subsystem_order, synergy_degree,

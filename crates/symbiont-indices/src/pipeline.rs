@@ -1,7 +1,7 @@
 //! The hierarchical pipeline of METHODS §5-6 on a panel: indicators → weights within each
 //! subsystem → subsystem scores U_i → coupling coordination or synergy degree.
 //!
-//! Each report carries the options it was computed with (its part of [`crate::Options`]), so a
+//! Each report carries the options it was computed with (its part of [`crate::IndexOptions`]), so a
 //! report can print them.
 
 use std::collections::BTreeMap;

@@ -109,7 +109,7 @@ pub struct Subsystem {
 
 /// Every option of every method: stored with each result so reports can print it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct Options {
+pub struct IndexOptions {
     pub entropy: EntropyOptions,
     pub topsis: TopsisOptions,
     pub coupling: CouplingOptions,
@@ -122,7 +122,7 @@ pub struct PanelSpec {
     pub title: Option<String>,
     pub panel: PanelSection,
     pub subsystems: Vec<Subsystem>,
-    pub options: Options,
+    pub options: IndexOptions,
 }
 
 impl PanelSpec {
@@ -143,7 +143,7 @@ impl PanelSpec {
                     })
                     .collect(),
             }],
-            options: Options::default(),
+            options: IndexOptions::default(),
         }
     }
 
@@ -218,7 +218,7 @@ impl PanelSpec {
             title: raw.title,
             panel: raw.panel,
             subsystems,
-            options: Options {
+            options: IndexOptions {
                 entropy: raw.entropy,
                 topsis: raw.topsis,
                 coupling: raw.coupling,

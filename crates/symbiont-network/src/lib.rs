@@ -25,12 +25,12 @@
 //! Engines are pure: nothing here reads files or clocks; Louvain takes a seed.
 //!
 //! ```
-//! use symbiont_network::{Digraph, Options, StructureClass, analyze};
+//! use symbiont_network::{Digraph, MetricOptions, StructureClass, analyze};
 //!
 //! // A two-way star: the centre trades with four leaves both ways.
 //! let pairs = (1..5).flat_map(|leaf| [(0, leaf), (leaf, 0)]);
 //! let g = Digraph::from_pairs(5, pairs);
-//! let report = analyze(&g, &[], &Options::default()).unwrap();
+//! let report = analyze(&g, &[], &MetricOptions::default()).unwrap();
 //! assert_eq!(report.class.class, StructureClass::Hub);
 //! assert_eq!(report.graph.reciprocity, 1.0);
 //! ```
@@ -56,7 +56,7 @@ pub use export::{Format, export, gexf, graphml, json};
 pub use flows::{FLOW_COLUMNS, FlowError, FlowRow, FlowTable};
 pub use graph::{Digraph, Edge, Layer, LayerScale, Network, Node, Projection};
 pub use metrics::{
-    CorePeriphery, CrossBorder, GraphMetrics, M11, NodeMetrics, Options, Report, analyze,
+    CorePeriphery, CrossBorder, GraphMetrics, M11, MetricOptions, NodeMetrics, Report, analyze,
     centralization, closeness, clustering, core_numbers, core_periphery, density, eigenvector,
     gini, herfindahl, pagerank, reciprocity, throughput, two_way_index,
 };
@@ -90,7 +90,11 @@ impl Network {
     /// Project with `projection` and [`analyze`] the result, passing the nodes' sides. When
     /// flows cross the home/host border, the class is decided on the [`M11`] index (as the
     /// simulation reports it) instead of the pairwise one.
-    pub fn analyze(&self, projection: &Projection, opts: &Options) -> Result<Report, NetworkError> {
+    pub fn analyze(
+        &self,
+        projection: &Projection,
+        opts: &MetricOptions,
+    ) -> Result<Report, NetworkError> {
         let g = self.project(projection);
         let sides: Vec<String> = self.nodes().iter().map(|n| n.side.clone()).collect();
         let mut report = analyze(&g, &sides, opts)?;

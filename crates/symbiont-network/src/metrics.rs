@@ -15,7 +15,7 @@ const PARALLEL_THRESHOLD: usize = 50;
 
 /// Choices that change the numbers; all are reported with the result.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Options {
+pub struct MetricOptions {
     /// Use edge weights where a metric has a weighted form (strength-based metrics always do).
     pub weighted: bool,
     /// How weights become path lengths for betweenness and closeness when `weighted`.
@@ -29,9 +29,9 @@ pub struct Options {
     pub thresholds: Thresholds,
 }
 
-impl Default for Options {
-    fn default() -> Options {
-        Options {
+impl Default for MetricOptions {
+    fn default() -> MetricOptions {
+        MetricOptions {
             weighted: true,
             path_length: PathLength::InverseWeight,
             damping: 0.85,
@@ -127,14 +127,18 @@ pub struct Report {
     /// The M11 index, when the network's nodes have sides (set by [`crate::Network::analyze`]).
     pub m11: Option<M11>,
     pub class: Classification,
-    pub options: Options,
+    pub options: MetricOptions,
 }
 
 /// Compute every metric and the structure class of `g`.
 ///
 /// `sides[v]` is node `v`'s side (`home`, `host` or anything else); pass an empty slice when
 /// sides are unknown. A graph with no edges is an error, not a table of zeros and NaNs.
-pub fn analyze(g: &Digraph, sides: &[String], opts: &Options) -> Result<Report, NetworkError> {
+pub fn analyze(
+    g: &Digraph,
+    sides: &[String],
+    opts: &MetricOptions,
+) -> Result<Report, NetworkError> {
     let n = g.node_count();
     if g.edge_count() == 0 {
         return Err(NetworkError::NoEdges { nodes: n });

@@ -1,5 +1,5 @@
 //! Typed errors of the planner. Infeasibility is not an error: it is an outcome
-//! ([`crate::Outcome::Infeasible`]) with an explanation.
+//! ([`crate::PlanOutcome::Infeasible`]) with an explanation.
 
 use thiserror::Error;
 

@@ -12,7 +12,7 @@
 //! - [`model::build`] turns an instance into a solver-neutral [`LinearModel`] (which also
 //!   writes MPS); [`lp::solve`] runs it through good_lp with microlp (pure Rust, always) or
 //!   HiGHS (cargo feature `highs`).
-//! - [`plan()`] returns an [`Outcome`]: a [`Plan`] (allocation, flows, objective breakdown,
+//! - [`plan()`] returns an [`PlanOutcome`]: a [`Plan`] (allocation, flows, objective breakdown,
 //!   gap, [`Plan::sites`] for the simulation) or, when no plan meets the guidance, an
 //!   [`Explanation`] naming the fewest constraints to loosen and by how much.
 //! - [`bottlenecks`] prices the capacity and guidance rows (the LP with the assignment
@@ -44,7 +44,7 @@
 //! };
 //! // The talent need (2 persons) exceeds the university's 1: the enterprise stays home.
 //! let settings = SolveSettings { backend: Backend::Microlp, ..SolveSettings::default() };
-//! let Outcome::Planned(plan) = plan(&inst, &settings).unwrap() else { panic!() };
+//! let PlanOutcome::Planned(plan) = plan(&inst, &settings).unwrap() else { panic!() };
 //! assert_eq!(plan.sites(), vec![None]);
 //! ```
 
@@ -80,7 +80,7 @@ pub use lp::{
 pub use options::{Economics, MinimumSpec, PlanOptions};
 pub use pareto::{ParetoPoint, pareto};
 pub use plan::{
-    Breakdown, Evaluation, Flow, Limits, Outcome, ParkSummary, Placement, Plan, evaluate,
+    Breakdown, Evaluation, Flow, Limits, ParkSummary, Placement, Plan, PlanOutcome, evaluate,
 };
 pub use search::{MICROLP_MAX_INTEGERS, plan};
 pub use whatif::Relaxation;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::PlanError;
 use crate::instance::{Instance, Weights};
 use crate::lp::{SolveSettings, Termination};
-use crate::plan::{Outcome, Plan, evaluate};
+use crate::plan::{Plan, PlanOutcome, evaluate};
 use crate::search::plan_from;
 
 /// One point of the home-host Pareto front.
@@ -54,10 +54,10 @@ pub fn pareto(
     let mut host = inst.clone();
     host.weights = Weights { home: 0.0, host: 1.0, jobs: 0.0 };
     host.min_host_gain = None;
-    let Outcome::Planned(a) = plan_from(&home, &settings.share(n + 2), &[])? else {
+    let PlanOutcome::Planned(a) = plan_from(&home, &settings.share(n + 2), &[])? else {
         return Ok(Vec::new());
     };
-    let Outcome::Planned(b) = plan_from(&host, &settings.share(n + 1), &[])? else {
+    let PlanOutcome::Planned(b) = plan_from(&host, &settings.share(n + 1), &[])? else {
         return Ok(vec![point(&a, f64::NAN)]);
     };
     let (lo, hi) = (a.breakdown.host_gain, b.breakdown.host_gain);
@@ -69,7 +69,7 @@ pub fn pareto(
         // Step back by a hair so that rounding never makes the end point infeasible.
         inst_k.min_host_gain = Some(eps - 1e-6 * eps.abs().max(1.0));
         let starts: Vec<&[Option<u16>]> = known.iter().map(Vec::as_slice).collect();
-        if let Outcome::Planned(p) = plan_from(&inst_k, &settings.share(n - k), &starts)? {
+        if let PlanOutcome::Planned(p) = plan_from(&inst_k, &settings.share(n - k), &starts)? {
             known.push(p.site.clone());
             solved.push((inst_k, p, eps));
         }

@@ -129,7 +129,7 @@ impl Plan {
 /// The result of planning.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
+pub enum PlanOutcome {
     Planned(Box<Plan>),
     /// No plan meets the guidance and capacities ([`Explanation::proven`]), or none was found
     /// within the limits: the constraints to loosen.

@@ -11,7 +11,7 @@ use crate::error::PlanError;
 use crate::instance::Instance;
 use crate::lp::{self, Backend, RawSolution, SolveFailure, SolveSettings, Termination};
 use crate::model::{self, Built, MONEY};
-use crate::plan::{Limits, Outcome, Plan, assemble, evaluate, failure};
+use crate::plan::{Limits, Plan, PlanOutcome, assemble, evaluate, failure};
 use crate::{colgen, explain, heuristic, reduce};
 
 /// Above this many binaries (after the reductions) microlp's branch and bound is too slow to
@@ -21,7 +21,7 @@ pub const MICROLP_MAX_INTEGERS: usize = 5_000;
 
 /// Plan an instance: check it, build the MIP (with the exact pruning rule), solve it within
 /// the time limit and the memory bound of `settings`.
-pub fn plan(inst: &Instance, settings: &SolveSettings) -> Result<Outcome, PlanError> {
+pub fn plan(inst: &Instance, settings: &SolveSettings) -> Result<PlanOutcome, PlanError> {
     plan_from(inst, settings, &[])
 }
 
@@ -40,7 +40,7 @@ pub(crate) fn plan_from(
     inst: &Instance,
     settings: &SolveSettings,
     known: &[&[Option<u16>]],
-) -> Result<Outcome, PlanError> {
+) -> Result<PlanOutcome, PlanError> {
     inst.check()?;
     if !settings.backend.available() {
         return Err(PlanError::BackendMissing);
@@ -54,7 +54,7 @@ pub(crate) fn plan_from(
     let mut duals = None;
     match relaxation(&full, start.as_deref(), settings) {
         Relaxed::Infeasible => {
-            return Ok(Outcome::Infeasible(explain::explain_within(inst, settings, true)?));
+            return Ok(PlanOutcome::Infeasible(explain::explain_within(inst, settings, true)?));
         }
         Relaxed::Unknown => {}
         Relaxed::Lp { values, duals: d, bound, converged } => {
@@ -71,7 +71,7 @@ pub(crate) fn plan_from(
             let (built, allowed) = reduced(inst, &full, &site, duals.as_deref(), &mut search);
             let mut plan = finish(inst, &built, &site, settings, &search)?;
             plan.candidates = allowed;
-            Ok(Outcome::Planned(Box::new(plan)))
+            Ok(PlanOutcome::Planned(Box::new(plan)))
         }
         None => without_start(inst, &full, settings, &search),
     }
@@ -284,7 +284,7 @@ fn without_start(
     full: &Built,
     settings: &SolveSettings,
     search: &Search,
-) -> Result<Outcome, PlanError> {
+) -> Result<PlanOutcome, PlanError> {
     let can_search =
         settings.backend == Backend::Highs || full.model.integers() <= MICROLP_MAX_INTEGERS;
     if can_search && !settings.expired() {
@@ -295,15 +295,15 @@ fn without_start(
                 let mut plan = assemble(inst, full, &sol, settings, search.bound)?;
                 plan.limits =
                     limits(settings, Some(settings.node_limit(&full.model)), sol.nodes, search);
-                return Ok(Outcome::Planned(Box::new(plan)));
+                return Ok(PlanOutcome::Planned(Box::new(plan)));
             }
             Err(SolveFailure::Infeasible) => {
-                return Ok(Outcome::Infeasible(explain::explain_within(inst, settings, true)?));
+                return Ok(PlanOutcome::Infeasible(explain::explain_within(inst, settings, true)?));
             }
             Err(_) => {}
         }
     }
-    Ok(Outcome::Infeasible(explain::explain_within(inst, settings, false)?))
+    Ok(PlanOutcome::Infeasible(explain::explain_within(inst, settings, false)?))
 }
 
 /// The model's column values of an assignment.

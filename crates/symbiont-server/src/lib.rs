@@ -13,8 +13,8 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod first_start;
 pub mod results;
-pub mod seed;
 pub mod vocab;
 pub mod web;
 pub mod worker;
@@ -124,8 +124,8 @@ pub async fn prepare(
     std::fs::create_dir_all(&config.data_dir)?;
     let store = Store::open(&config.url(), 16).await?;
     let now = now_ms();
-    seed::seed(&store, now).await?;
-    let bootstrap = seed::bootstrap_token(&store).await?;
+    first_start::seed(&store, now).await?;
+    let bootstrap = first_start::bootstrap_token(&store).await?;
     let (requeued, failed) = store.recover_jobs(config.max_interruptions, now).await?;
     if requeued + failed > 0 {
         tracing::warn!(requeued, failed, "jobs interrupted by the last stop");

@@ -10,9 +10,9 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 use symbiont_dynamics::{Equilibria, Estimator, Fit, FitOptions, Form, InitialValues, Series};
 use symbiont_model::Scenario;
-use symbiont_network::{FlowTable, Node, Options, Projection};
+use symbiont_network::{FlowTable, MetricOptions, Node, Projection};
 use symbiont_plan::{
-    Bottlenecks, FactorKind, Instance, MICROLP_MAX_INTEGERS, Outcome, Termination,
+    Bottlenecks, FactorKind, Instance, MICROLP_MAX_INTEGERS, PlanOutcome, Termination,
 };
 
 // ---------------------------------------------------------------- plan
@@ -37,12 +37,12 @@ use symbiont_plan::{
 /// `seconds` is added by the worker (the solve's wall time).
 pub fn plan_result(
     inst: &Instance,
-    outcome: &Outcome,
+    outcome: &PlanOutcome,
     bottlenecks: Option<&Bottlenecks>,
     backend: &str,
 ) -> Value {
     match outcome {
-        Outcome::Planned(p) => {
+        PlanOutcome::Planned(p) => {
             let sector = |s: usize| inst.sectors.get(s).cloned().unwrap_or_else(|| s.to_string());
             let parks: Vec<Value> = p
                 .parks
@@ -137,7 +137,7 @@ pub fn plan_result(
                 "bottlenecks_skipped": skipped,
             })
         }
-        Outcome::Infeasible(ex) => json!({
+        PlanOutcome::Infeasible(ex) => json!({
             "backend": backend,
             "status": "infeasible",
             "objective": Value::Null,
@@ -179,7 +179,7 @@ pub fn run_network(dir: &Path, mode: &str) -> Result<Option<Value>, String> {
                    "factor": e.layer.name(), "weight": e.weight})
         })
         .collect();
-    let class = match net.analyze(&Projection::default(), &Options::default()) {
+    let class = match net.analyze(&Projection::default(), &MetricOptions::default()) {
         Ok(r) => json!({"class": r.class.class.to_string(), "two_way_index": r.class.two_way_index,
                         "centralization": r.class.centralization, "reason": r.class.reason()}),
         // A network without edges has no class.

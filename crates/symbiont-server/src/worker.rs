@@ -258,8 +258,8 @@ fn simulate(
                 .map_err(|e| format!("plan for planned sites: {e}"))?;
         let settings = symbiont_plan::SolveSettings { gap: 0.01, ..Default::default() };
         match symbiont_plan::plan(&inst, &settings).map_err(|e| e.to_string())? {
-            symbiont_plan::Outcome::Planned(p) => opts.planned_sites = Some(p.sites()),
-            symbiont_plan::Outcome::Infeasible(_) => {
+            symbiont_plan::PlanOutcome::Planned(p) => opts.planned_sites = Some(p.sites()),
+            symbiont_plan::PlanOutcome::Infeasible(_) => {
                 return Err(
                     "a compared mode chooses sites by the planner, but no plan is feasible".into(),
                 );
@@ -383,7 +383,7 @@ fn plan(scenario: &Scenario, params: &Value) -> Result<Value, String> {
     let seconds = clock.now() - solve_start;
     // As `symbiont plan`: shadow prices of a heuristic plan would price the wrong assignment.
     let bottlenecks = match &out {
-        symbiont_plan::Outcome::Planned(p)
+        symbiont_plan::PlanOutcome::Planned(p)
             if p.termination != symbiont_plan::Termination::Heuristic =>
         {
             Some(

@@ -49,7 +49,7 @@ pub fn planned_sites(
     match symbiont_plan::plan(&instance, &settings)
         .map_err(|e| plan_error(format!("solving the plan: {e}")))?
     {
-        symbiont_plan::Outcome::Planned(plan) => Ok(Some(PlannedSites {
+        symbiont_plan::PlanOutcome::Planned(plan) => Ok(Some(PlannedSites {
             placed: plan.site.iter().filter(|s| s.is_some()).count(),
             sites: plan.sites(),
             termination: format!("{:?}", plan.termination),
@@ -57,7 +57,7 @@ pub fn planned_sites(
             gap: plan.gap,
             users,
         })),
-        symbiont_plan::Outcome::Infeasible(_) => Err(plan_error(
+        symbiont_plan::PlanOutcome::Infeasible(_) => Err(plan_error(
             "no plan meets the guidance; run `symbiont plan` to see which constraints to loosen"
                 .into(),
         )),

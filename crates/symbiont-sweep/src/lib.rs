@@ -5,11 +5,11 @@
 //!   replications, modes and outputs. Problems are located at file:line:column.
 //! - [`design::Design`] gives any point of a full factorial, random, Latin hypercube, Saltelli
 //!   (on the Joe-Kuo [`sobol::Sobol`] sequence) or Morris design on its own, in the unit cube.
-//! - [`plan::Plan`] binds a spec to its base scenario: each point's scenario is the base with
+//! - [`bound::BoundSweep`] binds a spec to its base scenario: each point's scenario is the base with
 //!   the point's values set and re-parsed, so every point is validated like any scenario. Point
-//!   `i`'s seed is [`plan::point_seed`]`(seed, i)`; replication `r` runs under
+//!   `i`'s seed is [`bound::point_seed`]`(seed, i)`; replication `r` runs under
 //!   `symbiont_study::runner::run_seed(point_seed, r)`, the same for every mode.
-//! - [`store::SweepDir`] streams finished chunks of points to Parquet part files (atomic
+//! - [`parts::SweepDir`] streams finished chunks of points to Parquet part files (atomic
 //!   renames), resumes by listing complete parts, and merges them in point order. [`Shard`]
 //!   picks a deterministic slice of the chunks, so shards merge to the one-machine tables.
 //! - [`discover`] and [`robust`] answer the decision questions over a merged sweep (a
@@ -21,7 +21,7 @@
 //!   and Morris `mu*`, `mu` and `sigma` for any output.
 //!
 //! ```
-//! use symbiont_sweep::{plan::Plan, spec::SweepSpec};
+//! use symbiont_sweep::{bound::BoundSweep, spec::SweepSpec};
 //! let text = r#"
 //! [sweep]
 //! name = "demo"
@@ -42,25 +42,25 @@
 //! high = 0.7
 //! "#;
 //! let spec = SweepSpec::parse(text, "SWEEP.toml").unwrap();
-//! let plan = Plan::new(spec, text, "SWEEP.toml", symbiont_model::DEFAULT_SCENARIO, "default").unwrap();
+//! let plan = BoundSweep::new(spec, text, "SWEEP.toml", symbiont_model::DEFAULT_SCENARIO, "default").unwrap();
 //! assert_eq!(plan.points(), 4);
 //! let (scenario, _, values) = plan.point_scenario(0).unwrap();
 //! assert_eq!(scenario.environment.host_openness, values[0]);
 //! ```
 
+pub mod bound;
 pub mod calibration;
 pub mod condition;
 pub mod design;
 pub mod discover;
 pub mod dist;
 pub mod outcomes;
+pub mod parts;
 pub mod path;
-pub mod plan;
 pub mod robust;
 pub mod sensitivity;
 pub mod sobol;
 pub mod spec;
-pub mod store;
 pub mod tables;
 
 use std::ops::Range;

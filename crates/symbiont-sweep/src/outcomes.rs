@@ -14,8 +14,8 @@ use symbiont_study::metrics::METRICS;
 
 use crate::SweepError;
 use crate::dist::ParamDist;
+use crate::parts::read_points;
 use crate::spec::SweepSpec;
-use crate::store::read_points;
 
 fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
     SweepError::Io { path: path.to_path_buf(), message: e.to_string() }

@@ -4,7 +4,7 @@
 
 use rand_distr::{Distribution, StandardNormal};
 use symbiont_calibrate::{AbcSettings, AbcState, Parallel, Problem, summarize};
-use symbiont_dynamics::{F3, Lv, Outcome, SimOptions, simulate};
+use symbiont_dynamics::{F3, Lv, SimEnd, SimOptions, simulate};
 
 use crate::{rng, uniform};
 
@@ -20,7 +20,7 @@ fn lv(theta: &[f64], seed: u64) -> Result<Vec<f64>, String> {
         ..Default::default()
     };
     let tr = simulate(&sys, &[30.0, 4.0], 0.0, &t, &opts);
-    if tr.outcome != Outcome::Completed {
+    if tr.outcome != SimEnd::Completed {
         return Err(tr.outcome.explain(&["hare".into(), "lynx".into()]));
     }
     let mut r = rng(seed);

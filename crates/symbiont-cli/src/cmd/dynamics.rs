@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use symbiont_dynamics::{
     BootstrapKind, BootstrapOptions, CapacityRule, ClassifyOptions, Coef, DegreeEstimator,
     Equilibria, Estimator, Fit, FitOptions, Form, GrowthRate, InitialValues, Lv, ModelSpec,
-    Outcome, ResidualScale, Series, SimOptions, SymbiosisMode, SymmetryTol, Timing, ZeroRule,
+    ResidualScale, Series, SimEnd, SimOptions, SymbiosisMode, SymmetryTol, Timing, ZeroRule,
     equilibria, simulate,
 };
 
@@ -711,7 +711,7 @@ fn run_simulate(a: SimArgs) -> anyhow::Result<()> {
             write_file(path, &bytes)?;
             eprintln!("wrote {} rows to {}", tr.t.len(), path.display());
         }
-        if !matches!(tr.outcome, Outcome::Completed) {
+        if !matches!(tr.outcome, SimEnd::Completed) {
             eprintln!("note: {explain}");
         }
         return Ok(());
@@ -720,9 +720,9 @@ fn run_simulate(a: SimArgs) -> anyhow::Result<()> {
         return print_json(&json!({
             "units": spec.names,
             "outcome": match &tr.outcome {
-                Outcome::Completed => json!({"kind": "completed"}),
-                Outcome::UnboundedGrowth { t, unit, value } => json!({"kind": "unbounded_growth", "t": t, "unit": spec.names[*unit], "value": value}),
-                Outcome::Failed(e) => json!({"kind": "failed", "reason": e.to_string()}),
+                SimEnd::Completed => json!({"kind": "completed"}),
+                SimEnd::UnboundedGrowth { t, unit, value } => json!({"kind": "unbounded_growth", "t": t, "unit": spec.names[*unit], "value": value}),
+                SimEnd::Failed(e) => json!({"kind": "failed", "reason": e.to_string()}),
             },
             "explanation": explain,
             "t": tr.t,

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use symbiont_indices::{
-    AllZero, Bounds, Closure, CouplingFormula, Direction, EntropyOptions, GradeTable, LagRule,
-    Missing, Normalisation, Options, Panel, PanelFormat, PanelSpec, Pooling, ReadOptions, RowKey,
+    AllZero, Bounds, Closure, CouplingFormula, Direction, EntropyOptions, GradeTable, IndexOptions,
+    LagRule, Missing, Normalisation, Panel, PanelFormat, PanelSpec, Pooling, ReadOptions, RowKey,
     Standardisation, SynergyOptions, WeightPlacement, WeightSource, ZeroHandling, pipeline,
     read_csv, read_xlsx,
 };
@@ -375,7 +375,7 @@ fn filter_rows(a: &Args, p: &Panel) -> anyhow::Result<Panel> {
     Ok(p.filter(entities, years))
 }
 
-fn apply_option_flags(a: &Args, o: &mut Options) -> anyhow::Result<()> {
+fn apply_option_flags(a: &Args, o: &mut IndexOptions) -> anyhow::Result<()> {
     let e = &mut o.entropy;
     if let Some(s) = a.standardise {
         e.standardisation = s;

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use comfy_table::Cell;
 use symbiont_network::{
-    EntityThresholds, FlowTable, Format, Layer, LayerScale, Network, Node, Options, PathLength,
-    Projection, Report, StructureOptions, Thresholds, classify, entity_json, export,
+    EntityThresholds, FlowTable, Format, Layer, LayerScale, MetricOptions, Network, Node,
+    PathLength, Projection, Report, StructureOptions, Thresholds, classify, entity_json, export,
     export_entities,
 };
 
@@ -157,7 +157,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         layers.iter().map(|l| l.name()).collect::<Vec<_>>().join(",")
     };
     let scale = if a.raw { LayerScale::Raw } else { LayerScale::ShareOfLayer };
-    let opts = Options {
+    let opts = MetricOptions {
         weighted: !a.unweighted,
         path_length: match a.path_length {
             PathLengthArg::Inverse => PathLength::InverseWeight,
@@ -501,7 +501,7 @@ fn layer_table(
     net: &Network,
     layers: &[Layer],
     period: Option<u32>,
-    opts: &Options,
+    opts: &MetricOptions,
 ) -> comfy_table::Table {
     let mut t = table([
         "layer",
@@ -540,7 +540,7 @@ fn period_table(
     net: &Network,
     periods: &[u32],
     whole: &Projection,
-    opts: &Options,
+    opts: &MetricOptions,
 ) -> comfy_table::Table {
     let mut t =
         table(["period", "edges", "two-way index", "reciprocity", "centralization", "class"]);

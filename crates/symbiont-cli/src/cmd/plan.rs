@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::Serialize;
 use symbiont_plan::{
-    Backend, Bottlenecks, MinimumSpec, Outcome, ParetoPoint, Plan, PlanOptions, Relaxation,
+    Backend, Bottlenecks, MinimumSpec, ParetoPoint, Plan, PlanOptions, PlanOutcome, Relaxation,
     SolveSettings,
 };
 
@@ -163,7 +163,7 @@ struct JsonOut<'a> {
     scenario: String,
     enterprises: usize,
     seconds: f64,
-    outcome: &'a Outcome,
+    outcome: &'a PlanOutcome,
     bottlenecks: Option<&'a Bottlenecks>,
     what_if: Vec<WhatIf>,
     pareto: Option<Vec<ParetoPoint>>,
@@ -253,10 +253,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let seconds = clock.now() - solve_start;
     let bottlenecks = match (&outcome, a.no_bottlenecks) {
         // Shadow prices of a heuristic plan would price the wrong assignment.
-        (Outcome::Planned(p), false) if p.termination == symbiont_plan::Termination::Heuristic => {
+        (PlanOutcome::Planned(p), false)
+            if p.termination == symbiont_plan::Termination::Heuristic =>
+        {
             None
         }
-        (Outcome::Planned(p), false) => Some(
+        (PlanOutcome::Planned(p), false) => Some(
             symbiont_plan::bottlenecks(&inst, p, &settings.share(stages))
                 .map_err(|e| anyhow::anyhow!("{e}"))?,
         ),
@@ -274,12 +276,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         let o = symbiont_plan::plan(&relaxed, &settings.share(stages))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let base = match &outcome {
-            Outcome::Planned(p) => Some(p.objective),
-            Outcome::Infeasible(_) => None,
+            PlanOutcome::Planned(p) => Some(p.objective),
+            PlanOutcome::Infeasible(_) => None,
         };
         let (objective, placed) = match &o {
-            Outcome::Planned(p) => (Some(p.objective), Some(p.placements.len())),
-            Outcome::Infeasible(_) => (None, None),
+            PlanOutcome::Planned(p) => (Some(p.objective), Some(p.placements.len())),
+            PlanOutcome::Infeasible(_) => (None, None),
         };
         let change = base.zip(objective).map(|(b, x)| x - b);
         what_if.push(WhatIf { relax: a.relax.clone(), objective, change, placed });
@@ -307,8 +309,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         });
     }
     let plan = match &outcome {
-        Outcome::Planned(p) => p,
-        Outcome::Infeasible(ex) => {
+        PlanOutcome::Planned(p) => p,
+        PlanOutcome::Infeasible(ex) => {
             if ex.proven {
                 println!(
                     "No plan meets the guidance and the capacities (solved by {}).",
@@ -364,7 +366,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     }
     if bottlenecks.is_none()
         && !a.no_bottlenecks
-        && matches!(&outcome, Outcome::Planned(p) if p.termination == symbiont_plan::Termination::Heuristic)
+        && matches!(&outcome, PlanOutcome::Planned(p) if p.termination == symbiont_plan::Termination::Heuristic)
     {
         println!(
             "\nNo shadow prices: the plan is heuristic (no search ran), and the prices of the LP \
@@ -608,14 +610,14 @@ fn print_csv(inst: &symbiont_plan::Instance, plan: &Plan) -> anyhow::Result<()> 
 /// bottlenecks, and for an infeasible problem the constraints to loosen.
 fn write_report_part(
     dir: &std::path::Path,
-    outcome: &Outcome,
+    outcome: &PlanOutcome,
     bottlenecks: Option<&symbiont_plan::Bottlenecks>,
     backend: &str,
 ) -> anyhow::Result<PathBuf> {
     use symbiont_report::parts::{Bottleneck, PlanData, PlanFactor, PlanPark};
     crate::out::run_folder(dir)?;
     let data = match outcome {
-        Outcome::Planned(p) => PlanData {
+        PlanOutcome::Planned(p) => PlanData {
             status: format!("{:?} by {backend}, gap bound {:.2}%", p.termination, p.gap * 100.0),
             objective: p.objective,
             parks: p
@@ -652,7 +654,7 @@ fn write_report_part(
                 .unwrap_or_default(),
             notes: bottlenecks.map(|b| b.sentences()).unwrap_or_default(),
         },
-        Outcome::Infeasible(ex) => PlanData {
+        PlanOutcome::Infeasible(ex) => PlanData {
             status: if ex.proven { "infeasible" } else { "no plan found within the limits" }.into(),
             objective: 0.0,
             parks: Vec::new(),

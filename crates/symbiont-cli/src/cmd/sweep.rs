@@ -8,13 +8,13 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use symbiont_report::figure::{HBar, HBarsFigure};
 use symbiont_report::{Chart, Figure};
+use symbiont_sweep::bound::BoundSweep;
 use symbiont_sweep::design::DesignKind;
 use symbiont_sweep::discover::{DiscoverRequest, PrimParams};
-use symbiont_sweep::plan::Plan;
+use symbiont_sweep::parts::{SweepDir, read_points};
 use symbiont_sweep::robust::{Direction, OutcomeSpec, RobustRequest};
 use symbiont_sweep::sensitivity::{Bootstrap, morris_indices, sobol_indices};
 use symbiont_sweep::spec::{ScenarioRef, SweepSpec};
-use symbiont_sweep::store::{SweepDir, read_points};
 use symbiont_sweep::{Shard, SweepError};
 
 use crate::out::{num, print_json, stderr_is_terminal, table};
@@ -186,7 +186,7 @@ pub fn run(c: Command) -> anyhow::Result<()> {
 struct Loaded {
     spec_text: String,
     base_text: String,
-    plan: Plan,
+    plan: BoundSweep,
 }
 
 fn load(spec_path: &Path) -> anyhow::Result<Loaded> {
@@ -207,13 +207,13 @@ fn load(spec_path: &Path) -> anyhow::Result<Loaded> {
             (text, p.display().to_string())
         }
     };
-    let plan = Plan::new(spec, &spec_text, &origin, &base_text, &base_origin)?
+    let plan = BoundSweep::new(spec, &spec_text, &origin, &base_text, &base_origin)?
         .with_free_memory(symbiont_study::size::available_memory());
     Ok(Loaded { spec_text, base_text, plan })
 }
 
 /// Rebuild the plan of a sweep folder from the inputs it recorded.
-fn load_dir(out: &Path) -> anyhow::Result<Plan> {
+fn load_dir(out: &Path) -> anyhow::Result<BoundSweep> {
     let spec_path = out.join("sweep.toml");
     let spec_text = std::fs::read_to_string(&spec_path)
         .with_context(|| format!("{} is not a sweep folder (no sweep.toml)", out.display()))?;
@@ -222,11 +222,11 @@ fn load_dir(out: &Path) -> anyhow::Result<Plan> {
         .with_context(|| format!("cannot read {}", base_path.display()))?;
     let origin = spec_path.display().to_string();
     let spec = SweepSpec::parse(&spec_text, &origin)?;
-    Ok(Plan::new(spec, &spec_text, &origin, &base_text, &base_path.display().to_string())?
+    Ok(BoundSweep::new(spec, &spec_text, &origin, &base_text, &base_path.display().to_string())?
         .with_free_memory(symbiont_study::size::available_memory()))
 }
 
-fn describe(plan: &Plan) -> String {
+fn describe(plan: &BoundSweep) -> String {
     let s = &plan.spec;
     format!(
         "{}: {} design points x {} replication(s) x {} mode(s) = {} runs; {} parameter(s), {} output(s), {} part file pair(s)",

@@ -57,7 +57,7 @@ fn log_space_simulation_of_f3_conserves_the_integral_and_stays_positive() {
     let lv = Lv::from_f3(f3).unwrap();
     let t: Vec<f64> = (0..=500).map(|k| k as f64 * 0.2).collect();
     let tr = simulate(&lv, &[30.0, 4.0], 0.0, &t, &SimOptions::default());
-    assert_eq!(tr.outcome, Outcome::Completed);
+    assert_eq!(tr.outcome, SimEnd::Completed);
     let h0 = m.invariant(30.0, 4.0);
     for x in &tr.x {
         assert!(x[0] > 0.0 && x[1] > 0.0);
@@ -77,7 +77,7 @@ fn mutualism_with_product_at_least_one_is_reported_as_unbounded_growth() {
     let t: Vec<f64> = (0..=100).map(|k| k as f64).collect();
     let tr = simulate(&lv, &[1.0, 1.0], 0.0, &t, &SimOptions::default());
     match tr.outcome {
-        Outcome::UnboundedGrowth { t, value, .. } => {
+        SimEnd::UnboundedGrowth { t, value, .. } => {
             assert!(t < 100.0 && value > 1e6 && value.is_finite());
             assert!(tr.x.iter().flatten().all(|v| v.is_finite() && *v >= 0.0));
             let text = tr.outcome.explain(&["park".into(), "tenants".into()]);
@@ -115,7 +115,7 @@ fn competitive_exclusion_drives_a_unit_towards_zero_never_below() {
     let lv = Lv::from_f1(&f1, SignConvention::BenefitPositive).unwrap();
     let t: Vec<f64> = (0..=400).map(|k| k as f64).collect();
     let tr = simulate(&lv, &[5.0, 5.0], 0.0, &t, &SimOptions::default());
-    assert_eq!(tr.outcome, Outcome::Completed);
+    assert_eq!(tr.outcome, SimEnd::Completed);
     assert!(tr.x.iter().all(|x| x[0] >= 0.0 && x[1] >= 0.0));
     let last = tr.x.last().unwrap();
     assert!((last[0] - 10.0).abs() < 1e-4 && last[1] < 1e-6);

@@ -1,7 +1,7 @@
 //! Exports of a small two-period network: GEXF (Gephi), GraphML and JSON.
 
 use expect_test::expect;
-use symbiont_network::{FlowTable, Format, Layer, Options, Projection, export};
+use symbiont_network::{FlowTable, Format, Layer, MetricOptions, Projection, export};
 
 const FLOWS: &str = "\
 mode,run,period,factor,source,target,value
@@ -84,7 +84,7 @@ fn gexf_has_attributes_layers_and_spells() {
 fn graphml_and_json_carry_metrics() {
     let net = FlowTable::parse("f.csv", FLOWS).unwrap().network("network", false).unwrap();
     let p = Projection { layers: Layer::INTERACTION.to_vec(), ..Projection::default() };
-    let report = net.analyze(&p, &Options::default()).unwrap();
+    let report = net.analyze(&p, &MetricOptions::default()).unwrap();
     let graphml = export(&net, Some(&report), Format::GraphMl).unwrap();
     assert!(graphml.contains(
         r#"<key id="betweenness" for="node" attr.name="betweenness" attr.type="double"/>"#

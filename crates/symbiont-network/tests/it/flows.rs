@@ -1,7 +1,7 @@
 //! Reading flows files: the network they make, and clear messages for malformed ones.
 
 use expect_test::{Expect, expect};
-use symbiont_network::{FlowTable, Layer, LayerScale, Options, Projection, TwoWayBasis};
+use symbiont_network::{FlowTable, Layer, LayerScale, MetricOptions, Projection, TwoWayBasis};
 
 const HEADER: &str = "mode,run,period,factor,source,target,value\n";
 
@@ -126,7 +126,7 @@ fn one_way_flows_classify_as_one_way_on_the_m11_index() {
     let t = FlowTable::parse("flows.csv", TWO_MODES).unwrap();
     let net = t.network("one_way", false).unwrap();
     let p = Projection { layers: Layer::INTERACTION.to_vec(), ..Projection::default() };
-    let r = net.analyze(&p, &Options::default()).unwrap();
+    let r = net.analyze(&p, &MetricOptions::default()).unwrap();
     assert_eq!(r.class.basis, TwoWayBasis::M11);
     expect!["one-way street: M11 two-way interaction index 0.000 < 0.2 (one-way threshold)"]
         .assert_eq(&format!("{}: {}", r.class.class, r.class.reason()));
@@ -136,9 +136,9 @@ fn one_way_flows_classify_as_one_way_on_the_m11_index() {
 
     // In the network mode information comes back from the host government.
     let net = t.network("network", false).unwrap();
-    let r = net.analyze(&p, &Options::default()).unwrap();
+    let r = net.analyze(&p, &MetricOptions::default()).unwrap();
     let raw = Projection { scale: LayerScale::Raw, ..p.clone() };
-    let raw = net.analyze(&raw, &Options::default()).unwrap();
+    let raw = net.analyze(&raw, &MetricOptions::default()).unwrap();
     // Layer shares: capital 1 out, technology 1 out, information 1 back.
     let cb = r.graph.cross_border.unwrap();
     assert_eq!((cb.outward, cb.backward), (2.0, 1.0));
@@ -147,7 +147,7 @@ fn one_way_flows_classify_as_one_way_on_the_m11_index() {
 
     // M11 as the simulation computes it, per factor: capital and technology only go out,
     // information only comes back, profit (kept here) only comes back: every balance is 0.
-    let all = net.analyze(&Projection::default(), &Options::default()).unwrap();
+    let all = net.analyze(&Projection::default(), &MetricOptions::default()).unwrap();
     let m = all.m11.unwrap();
     assert_eq!(m.layers.len(), 4);
     assert_eq!(m.index, 0.0);
@@ -180,7 +180,7 @@ fn selecting_a_layer_without_flows_is_a_clear_error() {
     let t = FlowTable::parse("flows.csv", TWO_MODES).unwrap();
     let net = t.network("one_way", false).unwrap();
     let p = Projection { layers: vec![Layer::Talent], ..Projection::default() };
-    let err = net.analyze(&p, &Options::default()).unwrap_err();
+    let err = net.analyze(&p, &MetricOptions::default()).unwrap_err();
     expect![[r#"the network has 2 node(s) but no edges with positive weight: there is nothing to measure (check the layers, periods or mode selected)"#]]
         .assert_eq(&err.to_string());
 }

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use symbiont_network::{
-    Digraph, Options, PathLength, StructureClass, analyze, betweenness, core_periphery, gini,
+    Digraph, MetricOptions, PathLength, StructureClass, analyze, betweenness, core_periphery, gini,
     herfindahl, louvain, reciprocity, two_way_index,
 };
 
@@ -72,7 +72,7 @@ proptest! {
         let labels = (0..=leaves).map(|i| i.to_string()).collect();
         let edges = (1..=leaves).flat_map(|l| [(0, l, w[l - 1].0), (l, 0, w[l - 1].1)]);
         let g = Digraph::from_weighted_edges(labels, edges);
-        let r = analyze(&g, &[], &Options::default()).unwrap();
+        let r = analyze(&g, &[], &MetricOptions::default()).unwrap();
         prop_assert_eq!(r.class.class, StructureClass::Hub, "{}", r.class.reason());
         prop_assert!((r.graph.centralization - 1.0).abs() < 1e-9);
         // The centre alone is the core, and the split fits perfectly.
@@ -91,7 +91,7 @@ proptest! {
         let labels = (0..home + host).map(|i| i.to_string()).collect();
         let edges = edges.into_iter().map(|(a, b, w)| (a % home, home + b % host, w));
         let g = Digraph::from_weighted_edges(labels, edges);
-        let r = analyze(&g, &[], &Options::default()).unwrap();
+        let r = analyze(&g, &[], &MetricOptions::default()).unwrap();
         prop_assert_eq!(r.class.class, StructureClass::OneWayStreet, "{}", r.class.reason());
         prop_assert_eq!(r.graph.two_way_index, 0.0);
     }
@@ -148,7 +148,7 @@ fn equal_values_have_zero_gini_and_uniform_herfindahl() {
 #[test]
 fn an_edgeless_graph_is_an_error_not_a_nan_table() {
     let g = Digraph::from_pairs(4, []);
-    let err = analyze(&g, &[], &Options::default()).unwrap_err();
+    let err = analyze(&g, &[], &MetricOptions::default()).unwrap_err();
     expect_test::expect![[r#"the network has 4 node(s) but no edges with positive weight: there is nothing to measure (check the layers, periods or mode selected)"#]]
         .assert_eq(&err.to_string());
 }
@@ -157,7 +157,7 @@ fn an_edgeless_graph_is_an_error_not_a_nan_table() {
 fn a_complete_two_way_graph_is_a_network() {
     let pairs = (0..6).flat_map(|a| (0..6).filter(move |&b| b != a).map(move |b| (a, b)));
     let g = Digraph::from_pairs(6, pairs);
-    let r = analyze(&g, &[], &Options::default()).unwrap();
+    let r = analyze(&g, &[], &MetricOptions::default()).unwrap();
     assert_eq!(r.class.class, StructureClass::Network);
     assert_eq!(r.graph.centralization, 0.0);
     assert_eq!(r.graph.density, 1.0);

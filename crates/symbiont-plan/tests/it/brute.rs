@@ -193,13 +193,13 @@ proptest! {
         for b in backends() {
             let outcome = plan(&inst, &settings(b)).expect("the solver runs");
             match (&outcome, best) {
-                (Outcome::Planned(p), Some(best)) => {
+                (PlanOutcome::Planned(p), Some(best)) => {
                     let tol = 1e-6 * best.abs().max(1.0) + 1.0;
                     prop_assert!((p.objective - best).abs() <= tol,
                         "{}: solver {} vs brute force {}", b.word(), p.objective, best);
                     prop_assert!(evaluate(&inst, &p.sites()).feasible);
                 }
-                (Outcome::Infeasible(_), None) => {}
+                (PlanOutcome::Infeasible(_), None) => {}
                 (o, best) => prop_assert!(false, "{}: solver {:?} but brute force {:?}", b.word(), o, best),
             }
         }

@@ -80,8 +80,8 @@ fn infeasible_guidance_is_explained_by_the_smallest_set() {
     let mut seen = Vec::new();
     for b in backends() {
         match plan(&inst, &settings(b)).unwrap() {
-            Outcome::Infeasible(e) => seen.push(e.sentences().join("\n")),
-            Outcome::Planned(p) => panic!("expected infeasible, got {}", sites(&p)),
+            PlanOutcome::Infeasible(e) => seen.push(e.sentences().join("\n")),
+            PlanOutcome::Planned(p) => panic!("expected infeasible, got {}", sites(&p)),
         }
     }
     seen.dedup();
@@ -107,7 +107,7 @@ fn with_one_conflict_the_relatively_smaller_loosening_is_named() {
         SectorMinimum { park: 1, sector: 0, count: 2.0 },
     ];
     for b in backends() {
-        let Outcome::Infeasible(e) = plan(&inst, &settings(b)).unwrap() else {
+        let PlanOutcome::Infeasible(e) = plan(&inst, &settings(b)).unwrap() else {
             panic!("infeasible expected")
         };
         expect!["raise talent from `uni` by 1.0000 person (now 3.0000)"]
@@ -312,7 +312,7 @@ fn no_time_left_names_what_to_loosen_unproven() {
         // The clock reads 1 s, past the limit of 0.5 s, from the start.
         let s =
             SolveSettings { time_limit: Some(0.5), clock: Some(Clock::new(|| 1.0)), ..settings(b) };
-        let Outcome::Infeasible(e) = plan(&inst, &s).unwrap() else {
+        let PlanOutcome::Infeasible(e) = plan(&inst, &s).unwrap() else {
             panic!("{}: no time, no plan", b.word())
         };
         assert!(!e.proven && !e.minimal, "{}: {e:?}", b.word());
@@ -345,7 +345,7 @@ fn the_node_limit_stops_the_search_with_a_plan() {
     let full = planned(&inst, Backend::Microlp);
     for b in backends() {
         let s = SolveSettings { memory_limit_mb: Some(1e-6), gap: 0.0, ..settings(b) };
-        let Outcome::Planned(p) = plan(&inst, &s).unwrap() else { panic!("a plan") };
+        let PlanOutcome::Planned(p) = plan(&inst, &s).unwrap() else { panic!("a plan") };
         assert!(evaluate(&inst, &p.sites()).feasible);
         assert_eq!(p.limits.node_limit, Some(1), "{}", b.word());
         if b == Backend::Microlp {

@@ -48,8 +48,8 @@ fn stepping_clock(step: f64) -> Clock {
 /// objective is its breakdown's, its gap is a number ≥ 0, and its limits are reported.
 fn answered(inst: &Instance, s: &SolveSettings) -> Box<Plan> {
     let p = match plan(inst, s).expect("the planner runs") {
-        Outcome::Planned(p) => p,
-        Outcome::Infeasible(e) => panic!("{}: expected a plan, got {:?}", s.backend.word(), e),
+        PlanOutcome::Planned(p) => p,
+        PlanOutcome::Infeasible(e) => panic!("{}: expected a plan, got {:?}", s.backend.word(), e),
     };
     let ev = evaluate(inst, &p.sites());
     assert!(ev.feasible, "{}: the plan breaks a row", s.backend.word());

@@ -70,8 +70,8 @@ pub fn instance(
 
 pub fn planned(inst: &Instance, b: Backend) -> Box<Plan> {
     match plan(inst, &settings(b)).expect("the solver runs") {
-        Outcome::Planned(p) => p,
-        Outcome::Infeasible(e) => panic!("expected a plan, got infeasible: {e:?}"),
+        PlanOutcome::Planned(p) => p,
+        PlanOutcome::Infeasible(e) => panic!("expected a plan, got infeasible: {e:?}"),
     }
 }
 

@@ -4,7 +4,7 @@
 //! prices), with the values the planner library gives for the same request.
 
 use serde_json::{Value, json};
-use symbiont_plan::{Bottlenecks, Instance, Outcome, Plan, SolveSettings, Termination};
+use symbiont_plan::{Bottlenecks, Instance, Plan, PlanOutcome, SolveSettings, Termination};
 
 use crate::harness::{App, each_backend};
 
@@ -28,8 +28,8 @@ fn library(gap: f64) -> (Instance, Plan, Option<Bottlenecks>) {
         ..Default::default()
     };
     let plan = match symbiont_plan::plan(&inst, &settings.share(2)).expect("plan") {
-        Outcome::Planned(p) => p,
-        Outcome::Infeasible(e) => panic!("the default scenario is feasible: {e:?}"),
+        PlanOutcome::Planned(p) => p,
+        PlanOutcome::Infeasible(e) => panic!("the default scenario is feasible: {e:?}"),
     };
     let bottlenecks = (plan.termination != Termination::Heuristic)
         .then(|| symbiont_plan::bottlenecks(&inst, &plan, &settings.share(1)).expect("prices"));

@@ -139,7 +139,7 @@ fn settings(spec: &CalibrationSpec, req: &CalibrateRequest) -> AbcSettings {
 fn fingerprint(req: &CalibrateRequest, s: &AbcSettings) -> String {
     let settings = serde_json::to_string(s).unwrap_or_default();
     let extra = format!("{settings}|recover={:?}", req.recover);
-    crate::store::fingerprint(&format!("{}\u{0}{extra}", req.calibration_text), &req.scenario_text)
+    crate::parts::fingerprint(&format!("{}\u{0}{extra}", req.calibration_text), &req.scenario_text)
 }
 
 /// What every way of running a calibration shares: the parsed inputs, the settings, the

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use expect_test::expect;
 use symbiont_abm::Params;
+use symbiont_sweep::bound::BoundSweep;
 use symbiont_sweep::condition::Condition;
 use symbiont_sweep::discover::{DiscoverRequest, discover};
-use symbiont_sweep::plan::Plan;
+use symbiont_sweep::parts::SweepDir;
 use symbiont_sweep::robust::{OutcomeSpec, RobustRequest, robust};
 use symbiont_sweep::spec::SweepSpec;
-use symbiont_sweep::store::SweepDir;
 
 const SMALL: &str = include_str!("../../../../scenarios/small.toml");
 const SPEC: &str = r#"[sweep]
@@ -48,7 +48,7 @@ fn sweep(name: &str, merge: bool) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sweep-discover").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     let spec = SweepSpec::parse(SPEC, "SWEEP.toml").unwrap();
-    let plan = Plan::new(spec, SPEC, "SWEEP.toml", SMALL, "small.toml").unwrap();
+    let plan = BoundSweep::new(spec, SPEC, "SWEEP.toml", SMALL, "small.toml").unwrap();
     let d = SweepDir::prepare(&dir, SPEC, SMALL, &plan).unwrap();
     for c in 0..plan.chunks() {
         let rows = plan.run_points(plan.chunk_range(c), &Params::default()).unwrap();

@@ -5,6 +5,6 @@ mod calibration;
 mod designs;
 mod discover;
 mod indices;
+mod parts;
 mod planned;
 mod spec;
-mod store;

@@ -5,7 +5,7 @@
 use symbiont_abm::Params;
 use symbiont_study::metrics::METRICS;
 use symbiont_study::runner::{PopulationMode, RunRecord, Sink, StudyOptions, run_study};
-use symbiont_sweep::plan::{Plan, point_seed};
+use symbiont_sweep::bound::{BoundSweep, point_seed};
 use symbiont_sweep::spec::SweepSpec;
 
 const SMALL: &str = include_str!("../../../../scenarios/small.toml");
@@ -46,7 +46,7 @@ low = 0.5
 high = 0.5000001
 "#;
     let spec = SweepSpec::parse(spec_text, "SWEEP.toml").unwrap();
-    let plan = Plan::new(spec, spec_text, "SWEEP.toml", &base, "small+planned.toml").unwrap();
+    let plan = BoundSweep::new(spec, spec_text, "SWEEP.toml", &base, "small+planned.toml").unwrap();
     let rows = plan.run_points(0..1, &Params::default()).unwrap();
 
     // The study of the point's scenario under the point's seed, as `simulate` would run it.

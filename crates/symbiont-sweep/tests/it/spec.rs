@@ -1,7 +1,7 @@
 //! SWEEP.toml checks: every problem is located in the file, with what was expected.
 
 use expect_test::{Expect, expect};
-use symbiont_sweep::plan::Plan;
+use symbiont_sweep::bound::BoundSweep;
 use symbiont_sweep::spec::SweepSpec;
 
 const SMALL: &str = include_str!("../../../../scenarios/small.toml");
@@ -22,7 +22,7 @@ fn check(rest: &str, expect: Expect) {
     let text = format!("{HEAD}{rest}");
     let got = match SweepSpec::parse(&text, "SWEEP.toml") {
         Err(e) => e.to_string(),
-        Ok(spec) => match Plan::new(spec, &text, "SWEEP.toml", SMALL, "small.toml") {
+        Ok(spec) => match BoundSweep::new(spec, &text, "SWEEP.toml", SMALL, "small.toml") {
             Err(e) => e.to_string(),
             Ok(p) => format!("ok: {} points, outputs {}", p.points(), p.outputs.len()),
         },
@@ -116,12 +116,12 @@ fn outputs_and_modes_are_resolved() {
     );
     let text = HEAD.replace("modes = [\"fight_alone\", \"network\"]", "modes = [\"fight_alone\", \"network\"]\noutputs = [\"entered@network-fight_alone\", \"survival@hub\"]");
     let spec = SweepSpec::parse(&format!("{text}{p}"), "SWEEP.toml").unwrap();
-    let err =
-        Plan::new(spec, &format!("{text}{p}"), "SWEEP.toml", SMALL, "small.toml").unwrap_err();
+    let err = BoundSweep::new(spec, &format!("{text}{p}"), "SWEEP.toml", SMALL, "small.toml")
+        .unwrap_err();
     expect!["SWEEP.toml:7:43: sweep.outputs: `hub` names no sweep mode (or `a-b` of two); the sweep's modes are fight_alone, network"].assert_eq(&err.to_string());
     let text = HEAD.replace("\"network\"]", "\"netwrk\"]");
     let spec = SweepSpec::parse(&format!("{text}{p}"), "SWEEP.toml").unwrap();
-    let err =
-        Plan::new(spec, &format!("{text}{p}"), "SWEEP.toml", SMALL, "small.toml").unwrap_err();
+    let err = BoundSweep::new(spec, &format!("{text}{p}"), "SWEEP.toml", SMALL, "small.toml")
+        .unwrap_err();
     expect!["SWEEP.toml:6:9: sweep.modes: no mode `netwrk`; the modes are fight_alone, one_way_street, hub, network, network_without_one_window"].assert_eq(&err.to_string());
 }

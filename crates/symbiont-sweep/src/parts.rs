@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 use symbiont_study::metrics::METRICS;
 
 use crate::SweepError;
-use crate::plan::{ChunkRows, Plan};
+use crate::bound::{BoundSweep, ChunkRows};
 
 fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
     SweepError::Io { path: path.to_path_buf(), message: e.to_string() }
@@ -55,7 +55,7 @@ fn props() -> WriterProperties {
 }
 
 /// Schema of the points table.
-pub fn points_schema(plan: &Plan) -> Arc<Schema> {
+pub fn points_schema(plan: &BoundSweep) -> Arc<Schema> {
     let mut f = vec![
         Field::new("point", DataType::UInt64, false),
         Field::new("seed", DataType::UInt64, false),
@@ -77,7 +77,7 @@ pub fn runs_schema() -> Arc<Schema> {
     Arc::new(Schema::new(f))
 }
 
-fn batches(plan: &Plan, rows: &ChunkRows) -> Result<(RecordBatch, RecordBatch), SweepError> {
+fn batches(plan: &BoundSweep, rows: &ChunkRows) -> Result<(RecordBatch, RecordBatch), SweepError> {
     let p = &rows.points;
     let mut cols: Vec<ArrayRef> = vec![
         Arc::new(UInt64Array::from(p.iter().map(|r| r.point).collect::<Vec<_>>())),
@@ -137,7 +137,7 @@ impl SweepDir {
         root: &Path,
         spec_text: &str,
         base_text: &str,
-        plan: &Plan,
+        plan: &BoundSweep,
     ) -> Result<Self, SweepError> {
         let parts = root.join("parts");
         std::fs::create_dir_all(&parts).map_err(|e| io(&parts, e))?;
@@ -188,13 +188,13 @@ impl SweepDir {
         Ok(SweepDir { root: root.to_path_buf() })
     }
 
-    fn part(&self, table: &str, plan: &Plan, c: u64) -> PathBuf {
+    fn part(&self, table: &str, plan: &BoundSweep, c: u64) -> PathBuf {
         let r = plan.chunk_range(c);
         self.root.join("parts").join(part_name(table, r.start, r.end))
     }
 
     /// Chunks whose two part files are complete in this folder.
-    pub fn complete(&self, plan: &Plan) -> Vec<u64> {
+    pub fn complete(&self, plan: &BoundSweep) -> Vec<u64> {
         (0..plan.chunks())
             .filter(|&c| {
                 self.part("points", plan, c).exists() && self.part("runs", plan, c).exists()
@@ -203,7 +203,12 @@ impl SweepDir {
     }
 
     /// Write chunk `c`'s rows as its two part files (runs first: the points part marks it done).
-    pub fn write_chunk(&self, plan: &Plan, c: u64, rows: &ChunkRows) -> Result<(), SweepError> {
+    pub fn write_chunk(
+        &self,
+        plan: &BoundSweep,
+        c: u64,
+        rows: &ChunkRows,
+    ) -> Result<(), SweepError> {
         let (points, runs) = batches(plan, rows)?;
         write_atomic(&self.part("runs", plan, c), &runs)?;
         write_atomic(&self.part("points", plan, c), &points)
@@ -212,7 +217,11 @@ impl SweepDir {
     /// Merge the parts of this folder and of `others` (shard folders copied from other
     /// machines) into the final tables. Fails, naming the missing point ranges, unless every
     /// chunk is present. Streams part by part: memory does not grow with the sweep.
-    pub fn merge(&self, plan: &Plan, others: &[SweepDir]) -> Result<Vec<PathBuf>, SweepError> {
+    pub fn merge(
+        &self,
+        plan: &BoundSweep,
+        others: &[SweepDir],
+    ) -> Result<Vec<PathBuf>, SweepError> {
         let all: Vec<&SweepDir> = std::iter::once(self).chain(others).collect();
         let mut sources: BTreeMap<u64, &SweepDir> = BTreeMap::new();
         let mut missing = Vec::new();

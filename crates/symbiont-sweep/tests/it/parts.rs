@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use symbiont_abm::Params;
 use symbiont_sweep::Shard;
-use symbiont_sweep::plan::{Plan, point_seed};
+use symbiont_sweep::bound::{BoundSweep, point_seed};
+use symbiont_sweep::parts::{SweepDir, read_points};
 use symbiont_sweep::spec::SweepSpec;
-use symbiont_sweep::store::{SweepDir, read_points};
 
 const SMALL: &str = include_str!("../../../../scenarios/small.toml");
 
@@ -43,9 +43,9 @@ high = 0.7
     )
 }
 
-fn plan(text: &str) -> Plan {
+fn plan(text: &str) -> BoundSweep {
     let spec = SweepSpec::parse(text, "SWEEP.toml").unwrap();
-    Plan::new(spec, text, "SWEEP.toml", SMALL, "small.toml").unwrap()
+    BoundSweep::new(spec, text, "SWEEP.toml", SMALL, "small.toml").unwrap()
 }
 
 fn fresh(name: &str) -> PathBuf {
@@ -55,7 +55,7 @@ fn fresh(name: &str) -> PathBuf {
     dir
 }
 
-fn run_shard(plan: &Plan, text: &str, dir: &Path, shard: Shard) -> SweepDir {
+fn run_shard(plan: &BoundSweep, text: &str, dir: &Path, shard: Shard) -> SweepDir {
     let d = SweepDir::prepare(dir, text, SMALL, plan).unwrap();
     let done = d.complete(plan);
     for c in shard.chunks(plan.chunks()).filter(|c| !done.contains(c)) {
@@ -150,7 +150,7 @@ fn common_seeds_give_every_point_the_same_streams() {
         .replace("chunk = 3", "chunk = 3\nseeds = \"common\"");
     let plan = plan(&text);
     let rows = plan.run_points(0..3, &Params::default()).unwrap();
-    let common = symbiont_sweep::plan::common_seed(42);
+    let common = symbiont_sweep::bound::common_seed(42);
     assert!(rows.points.iter().all(|p| p.seed == common));
     // Same replication, same seed at every point; the outputs differ through the parameters.
     let r0: Vec<u64> = rows.runs.iter().filter(|r| r.replication == 0).map(|r| r.seed).collect();

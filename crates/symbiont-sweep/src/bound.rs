@@ -28,7 +28,7 @@ pub struct Output {
 
 /// A sweep ready to run.
 #[derive(Debug)]
-pub struct Plan {
+pub struct BoundSweep {
     pub spec: SweepSpec,
     pub design: Design,
     pub outputs: Vec<Output>,
@@ -45,7 +45,7 @@ pub struct PointRow {
     pub seed: u64,
     /// Parameter values (a choice's index), in the order of `spec.parameters`.
     pub values: Vec<f64>,
-    /// Outputs, in the order of [`Plan::outputs`].
+    /// Outputs, in the order of [`BoundSweep::outputs`].
     pub outputs: Vec<f64>,
 }
 
@@ -93,7 +93,7 @@ fn first_problem(d: &Diagnostics) -> String {
         .join("; ")
 }
 
-impl Plan {
+impl BoundSweep {
     /// Bind a spec to the base scenario's text. Checks that every path exists and that every
     /// parameter's extreme values give a valid scenario, and resolves modes and outputs.
     /// `spec_text`/`spec_origin` locate problems in SWEEP.toml.
@@ -180,7 +180,14 @@ impl Plan {
         };
         let design = Design::new(kind, k, derive(spec.seed, &[label("design")]))
             .map_err(|e| at(0..0, "design", e.to_string()))?;
-        Ok(Plan { spec, design, outputs, base, origin: base_origin.to_string(), free_memory: None })
+        Ok(BoundSweep {
+            spec,
+            design,
+            outputs,
+            base,
+            origin: base_origin.to_string(),
+            free_memory: None,
+        })
     }
 
     /// Number of design points.
@@ -232,7 +239,7 @@ impl Plan {
 
     /// Check each point's size against this much free memory before it runs (the command
     /// line passes what the machine has; the plan itself reads no files).
-    pub fn with_free_memory(mut self, free: Option<u64>) -> Plan {
+    pub fn with_free_memory(mut self, free: Option<u64>) -> BoundSweep {
         self.free_memory = free;
         self
     }
