@@ -327,12 +327,6 @@ impl Store {
         self.read.close().await;
     }
 
-    /// Run a raw statement on the writer (for tests of the schema's own guards).
-    pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&self.write).await?;
-        Ok(r.rows_affected())
-    }
-
     /// A setting's value.
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")

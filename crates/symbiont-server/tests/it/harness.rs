@@ -12,7 +12,6 @@ pub struct App {
     pub base: String,
     pub backend: &'static str,
     pub bootstrap: Option<String>,
-    pub state: symbiont_server::AppState,
     stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     dir: PathBuf,
@@ -99,8 +98,7 @@ impl App {
             ));
             match running {
                 Ok(r) => {
-                    tx.send(Ok((r.addr, r.bootstrap_token.clone(), r.state.clone())))
-                        .expect("send");
+                    tx.send(Ok((r.addr, r.bootstrap_token.clone()))).expect("send");
                     let _ = stop_rx.recv();
                     r.handle.abort();
                     rt.block_on(r.state.store.close());
@@ -109,18 +107,29 @@ impl App {
             }
             rt.shutdown_timeout(std::time::Duration::from_secs(2));
         });
-        let (addr, bootstrap, state) = rx.recv().expect("server thread").expect("server start");
+        let (addr, bootstrap) = rx.recv().expect("server thread").expect("server start");
         let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
         App {
             base: format!("http://{addr}"),
             backend,
             bootstrap,
-            state,
             stop: Some(stop_tx),
             thread: Some(thread),
             dir,
             pg_db: pg.map(|p| (p.0, p.1)),
             agent,
+        }
+    }
+
+    /// The URL of this app's database, for a test that writes what the API cannot (e.g. a row
+    /// as an older version stored it).
+    pub fn database_url(&self) -> String {
+        match &self.pg_db {
+            Some((admin, name)) => {
+                let (head, _) = admin.rsplit_once('/').expect("a URL with a database name");
+                format!("{head}/{name}")
+            }
+            None => format!("sqlite://{}?mode=rwc", self.dir.join("symbiont.db").display()),
         }
     }
 

@@ -320,11 +320,19 @@ fn usernames_are_normalised_so_look_alikes_cannot_sit_beside_each_other() {
             .enable_all()
             .build()
             .expect("rt");
-        rt.block_on(app.state.store.execute_raw(&format!(
-            "INSERT INTO users (username, password_hash, role, created_at) \
-             VALUES ('Legacy', '{hash}', 'analyst', 0)"
-        )))
-        .expect("insert a legacy user");
+        rt.block_on(async {
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&app.database_url()).await.expect("connect");
+            sqlx::query(
+                "INSERT INTO users (username, password_hash, role, created_at) \
+                 VALUES ('Legacy', $1, 'analyst', 0)",
+            )
+            .bind(hash)
+            .execute(&pool)
+            .await
+            .expect("insert a legacy user");
+            pool.close().await;
+        });
         let (s, v) = login(app, "Legacy", "password-123");
         assert_eq!((s, &v["user"]["username"]), (200, &json!("Legacy")), "{v}");
         let (s, v) = create("legacy");

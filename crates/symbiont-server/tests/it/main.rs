@@ -9,4 +9,3 @@ mod harness;
 mod integrity;
 mod plan;
 mod registry;
-mod store;
