@@ -37,7 +37,7 @@ pub use levers::Levers;
 pub use mode::{Effect, SymbiosisMode, Which};
 pub use parse::parse_scenario;
 pub use scenario::*;
-pub use write::to_toml;
+pub use write::{levers_table, to_toml};
 
 /// Parse and check a scenario from the bytes of a file. Bytes that are not UTF-8 are one
 /// located problem (byte offset, line and column), like any other.

@@ -458,27 +458,9 @@ pub fn to_toml(sc: &Scenario) -> String {
             .iter()
             .filter(|md| !md.preset)
             .map(|md| {
-                let l = &md.levers;
                 let mut m = t();
                 head(&mut m, &md.id, &md.name, None);
-                m.insert("site_choice".into(), word(words::SITE_CHOICE, l.site_choice));
-                m.insert("site_search_noise".into(), f(l.site_search_noise));
-                m.insert("cohort".into(), Value::Boolean(l.cohort));
-                m.insert("approvals".into(), word(words::APPROVALS, l.approvals));
-                m.insert("finance".into(), word(words::FINANCE, l.finance));
-                m.insert(
-                    "talent_technology".into(),
-                    word(words::TALENT_TECHNOLOGY, l.talent_technology),
-                );
-                m.insert("host_training".into(), Value::Boolean(l.host_training));
-                m.insert("intermediaries".into(), word(words::INTERMEDIARIES, l.intermediaries));
-                m.insert(
-                    "information_sharing".into(),
-                    word(words::INFORMATION_SHARING, l.information_sharing),
-                );
-                m.insert("profit".into(), word(words::PROFIT, l.profit));
-                m.insert("reinvest_share".into(), f(l.reinvest_share));
-                m.insert("host_linkage".into(), f(l.host_linkage));
+                m.extend(levers_table(&md.levers));
                 m
             })
             .collect()),
@@ -487,4 +469,23 @@ pub fn to_toml(sc: &Scenario) -> String {
     // Empty arrays of tables would be written as `x = []`, which reads back as "no items".
     root.retain(|_, v| !matches!(v, Value::Array(a) if a.is_empty()));
     toml::to_string_pretty(&root).unwrap_or_default()
+}
+
+/// A mode's levers as the scenario file writes them (`site_choice = "planned"`, ...): for a
+/// custom mode's table, and for `manifest.json`.
+pub fn levers_table(l: &crate::Levers) -> toml::Table {
+    let mut m = toml::Table::new();
+    m.insert("site_choice".into(), word(words::SITE_CHOICE, l.site_choice));
+    m.insert("site_search_noise".into(), f(l.site_search_noise));
+    m.insert("cohort".into(), Value::Boolean(l.cohort));
+    m.insert("approvals".into(), word(words::APPROVALS, l.approvals));
+    m.insert("finance".into(), word(words::FINANCE, l.finance));
+    m.insert("talent_technology".into(), word(words::TALENT_TECHNOLOGY, l.talent_technology));
+    m.insert("host_training".into(), Value::Boolean(l.host_training));
+    m.insert("intermediaries".into(), word(words::INTERMEDIARIES, l.intermediaries));
+    m.insert("information_sharing".into(), word(words::INFORMATION_SHARING, l.information_sharing));
+    m.insert("profit".into(), word(words::PROFIT, l.profit));
+    m.insert("reinvest_share".into(), f(l.reinvest_share));
+    m.insert("host_linkage".into(), f(l.host_linkage));
+    m
 }

@@ -867,7 +867,7 @@ impl Ctx<'_> {
                             format!("<code>{}</code>", esc(x["id"].as_str().unwrap_or("?"))),
                             format!(
                                 "<code class=\"wrap\">{}</code>",
-                                esc(x["levers"].as_str().unwrap_or(""))
+                                esc(&levers_text(&x["levers"]))
                             ),
                         ]
                     })
@@ -1167,4 +1167,20 @@ fn plan_section(pl: &PlanData) -> Section {
         blocks.push(Block::Html(format!("<ul>{items}</ul>")));
     }
     Section { id: "plan", title: "The planner's allocation and bottlenecks".into(), blocks }
+}
+
+/// A mode's levers from `manifest.json`: `key = value` pairs (older folders kept one string).
+fn levers_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k} = {s}"),
+                other => format!("{k} = {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::String(s) => s.clone(),
+        _ => String::new(),
+    }
 }

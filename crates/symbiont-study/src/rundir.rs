@@ -502,7 +502,7 @@ pub fn write_manifest(dir: &Path, m: &Manifest<'_>) -> Result<PathBuf, StudyErro
         .options
         .modes
         .iter()
-        .map(|&i| serde_json::json!({ "id": s.modes[i].id, "name": s.modes[i].name, "levers": format!("{:?}", s.modes[i].levers) }))
+        .map(|&i| serde_json::json!({ "id": s.modes[i].id, "name": s.modes[i].name, "levers": symbiont_model::levers_table(&s.modes[i].levers) }))
         .collect();
     let runs_total = m.options.runs as usize * m.options.modes.len();
     let value = serde_json::json!({

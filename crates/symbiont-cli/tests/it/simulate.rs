@@ -377,3 +377,20 @@ fn with_count(text: &str, n: u64) -> String {
     assert!(done, "the scenario has an enterprise group with a count");
     out
 }
+
+/// `manifest.json` keeps each mode's levers as fields in the scenario file's words, which the
+/// report prints as `key = value`.
+#[test]
+fn the_manifest_holds_each_modes_levers_as_fields() {
+    let (_dir, run) = crate::support::simulated_run("simulate-manifest-levers");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("manifest.json")).unwrap())
+            .unwrap();
+    let modes = m["modes"].as_array().unwrap();
+    let fight = modes.iter().find(|x| x["id"] == "fight_alone").unwrap();
+    assert_eq!(fight["levers"]["site_choice"], "scattered", "{fight}");
+    assert_eq!(fight["levers"]["cohort"], false, "{fight}");
+    assert!(fight["levers"]["host_linkage"].as_f64().is_some(), "{fight}");
+    let net = modes.iter().find(|x| x["id"] == "network").unwrap();
+    assert_eq!(net["levers"].as_object().unwrap().len(), 12, "{net}");
+}
