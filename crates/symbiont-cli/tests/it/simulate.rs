@@ -384,8 +384,7 @@ fn with_count(text: &str, n: u64) -> String {
 fn the_manifest_holds_each_modes_levers_as_fields() {
     let (_dir, run) = crate::support::simulated_run("simulate-manifest-levers");
     let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run.join("manifest.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(run.join("manifest.json")).unwrap()).unwrap();
     let modes = m["modes"].as_array().unwrap();
     let fight = modes.iter().find(|x| x["id"] == "fight_alone").unwrap();
     assert_eq!(fight["levers"]["site_choice"], "scattered", "{fight}");
