@@ -872,10 +872,10 @@ async fn create_job(State(st): State<AppState>, c: Caller, Body(b): Body<NewJob>
             if p.periods.is_some_and(|r| !(1..=1000).contains(&r)) {
                 return Err(ApiError::validation("params.periods", "between 1 and 1000"));
             }
+            let s = symbiont_model::parse_scenario(&v.source, "scenario").map_err(|_| {
+                ApiError::validation("scenario_id", "the stored scenario is invalid")
+            })?;
             if let Some(ms) = &p.modes {
-                let s = symbiont_model::parse_scenario(&v.source, "scenario").map_err(|_| {
-                    ApiError::validation("scenario_id", "the stored scenario is invalid")
-                })?;
                 for (i, m) in ms.iter().enumerate() {
                     if !s.modes.iter().any(|x| &x.id == m) {
                         return Err(ApiError::validation(
@@ -889,9 +889,6 @@ async fn create_job(State(st): State<AppState>, c: Caller, Body(b): Body<NewJob>
                 }
             }
             let _ = p.seed;
-            let s = symbiont_model::parse_scenario(&v.source, "scenario").map_err(|_| {
-                ApiError::validation("scenario_id", "the stored scenario is invalid")
-            })?;
             let runs = p.runs.unwrap_or(s.study.runs);
             let modes = p.modes.as_ref().map_or(s.study.compare.len(), Vec::len);
             let size = symbiont_study::size::size(&s, u64::from(runs), modes as u64, 1);

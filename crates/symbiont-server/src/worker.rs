@@ -249,24 +249,11 @@ fn simulate(
         opts.seed = s;
     }
     opts.modes = mode_indices(scenario, params)?;
-    if opts.modes.iter().any(|&m| {
-        scenario.modes[m].levers.site_choice == symbiont_model::levers::SiteChoice::Planned
-    }) {
-        let population = symbiont_abm::population::generate(scenario, opts.seed);
-        let inst =
-            symbiont_plan::Instance::from_scenario(scenario, &population, &Default::default())
-                .map_err(|e| format!("plan for planned sites: {e}"))?;
-        let settings = symbiont_plan::SolveSettings { gap: 0.01, ..Default::default() };
-        match symbiont_plan::plan(&inst, &settings).map_err(|e| e.to_string())? {
-            symbiont_plan::PlanOutcome::Planned(p) => opts.planned_sites = Some(p.sites()),
-            symbiont_plan::PlanOutcome::Infeasible(_) => {
-                return Err(
-                    "a compared mode chooses sites by the planner, but no plan is feasible".into(),
-                );
-            }
-        }
-    }
     let population = symbiont_abm::population::generate(scenario, opts.seed);
+    // The planned modes' sites, planned as `simulate` plans them.
+    opts.planned_sites = symbiont_study::planned::planned_sites(scenario, &population, &opts.modes)
+        .map_err(|e| e.to_string())?
+        .map(|p| p.sites);
     // A re-run after an interruption starts from an empty folder.
     let _ = std::fs::remove_dir_all(dir);
     let mut sink = RunDirSink::create(dir, Format::Csv).map_err(|e| e.to_string())?;

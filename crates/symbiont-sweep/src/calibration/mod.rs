@@ -393,37 +393,47 @@ fn run_one(sc: &Scenario, m: usize, params: &Params, seed: u64) -> Result<RunOut
     symbiont_abm::run(&input).map_err(|e| e.to_string())
 }
 
-/// The value of output `k` in `year` of a run.
-fn value(out: &RunOutput, k: usize, year: i32) -> Option<f64> {
-    let o = &OUTPUTS[k];
-    let periods: Vec<u32> =
-        out.periods.iter().filter(|p| p.year == year).map(|p| p.period).collect();
-    if periods.is_empty() {
-        return None;
-    }
-    if o.reading == Reading::State {
-        let p = out.periods.iter().rfind(|p| p.year == year)?;
-        let row = crate::calibration::period_value(p, o.key)?;
-        return Some(row);
-    }
-    let (factor, to) = match o.key {
+/// A flow output's factor and the side it goes to.
+fn flow_of(key: &str) -> (FlowFactor, Side) {
+    match key {
         "goods_to_host_usd" => (FlowFactor::Goods, Side::Host),
         "goods_to_home_usd" => (FlowFactor::Goods, Side::Home),
         "capital_to_host_usd" => (FlowFactor::Capital, Side::Host),
         _ => (FlowFactor::Capital, Side::Home),
-    };
-    Some(
-        out.flows
-            .iter()
-            .filter(|f| {
-                f.factor == factor
-                    && f.target.side == to
-                    && f.source.side != to
-                    && periods.contains(&f.period)
-            })
-            .map(|f| f.value)
-            .sum(),
-    )
+    }
+}
+
+/// The value of output `k` in `year` of a run; `year_of[p]` is period `p`'s year, and
+/// `flows[k]` the flow output `k` summed by year (empty for a state output).
+fn value(out: &RunOutput, k: usize, year: i32, flows: &[BTreeMap<i32, f64>]) -> Option<f64> {
+    let o = &OUTPUTS[k];
+    let last = out.periods.iter().rfind(|p| p.year == year)?;
+    match o.reading {
+        Reading::State => period_value(last, o.key),
+        Reading::Flow => Some(flows[k].get(&year).copied().unwrap_or(0.0)),
+    }
+}
+
+/// The flow outputs `refs` name, summed by year in one pass over the run's flows.
+fn flows_by_year(out: &RunOutput, refs: &[(usize, i32)]) -> Vec<BTreeMap<i32, f64>> {
+    let mut by = vec![BTreeMap::new(); OUTPUTS.len()];
+    let wanted: Vec<usize> = (0..OUTPUTS.len())
+        .filter(|&k| OUTPUTS[k].reading == Reading::Flow && refs.iter().any(|r| r.0 == k))
+        .collect();
+    if wanted.is_empty() {
+        return by;
+    }
+    let year_of: BTreeMap<u32, i32> = out.periods.iter().map(|p| (p.period, p.year)).collect();
+    for f in &out.flows {
+        let Some(&year) = year_of.get(&f.period) else { continue };
+        for &k in &wanted {
+            let (factor, to) = flow_of(OUTPUTS[k].key);
+            if f.factor == factor && f.target.side == to && f.source.side != to {
+                *by[k].entry(year).or_insert(0.0) += f.value;
+            }
+        }
+    }
+    by
 }
 
 /// A state output of one period, by its `periods.csv` column name.
@@ -462,10 +472,11 @@ fn period_value(p: &symbiont_abm::output::PeriodObs, key: &str) -> Option<f64> {
 
 /// The outputs `refs` of a run; a missing year or a non-finite value is an error naming it.
 fn extract(out: &RunOutput, refs: &[(usize, i32)]) -> Result<Vec<f64>, String> {
+    let flows = flows_by_year(out, refs);
     refs.iter()
         .map(|&(k, year)| {
             let name = OUTPUTS[k].key;
-            match value(out, k, year) {
+            match value(out, k, year, &flows) {
                 Some(v) if v.is_finite() => Ok(v),
                 Some(v) => Err(format!("{name}@{year} is {v}")),
                 None => Err(format!("{name}@{year}: the run has no period in {year}")),

@@ -153,7 +153,7 @@ struct Session {
 }
 
 impl Session {
-    fn open(req: &CalibrateRequest, check_out: bool) -> Result<Session, CalibrationError> {
+    fn open(req: &CalibrateRequest) -> Result<Session, CalibrationError> {
         let (spec, binding) = load(
             &req.calibration_text,
             &req.calibration_origin,
@@ -165,8 +165,7 @@ impl Session {
             field: format!("abc.{}", e.field),
             message: format!("is {}; expected {}", e.got, e.expected),
         })?;
-        if check_out
-            && req.out.exists()
+        if req.out.exists()
             && !req.force
             && std::fs::read_dir(&req.out).map_err(|e| io(&req.out, e))?.next().is_some()
         {
@@ -260,7 +259,7 @@ pub fn calibrate(
     req: &CalibrateRequest,
     event: &mut dyn FnMut(Event<'_>),
 ) -> Result<CalibrationOutcome, CalibrationError> {
-    let session = Session::open(req, true)?;
+    let session = Session::open(req)?;
     let sim = session.spec.simulator(&session.binding);
     if let Some(n) = req.recover {
         let problem = session.spec.problem();
@@ -326,7 +325,7 @@ pub fn simulate_shard(
     window: Option<u64>,
     event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ShardDone, CalibrationError> {
-    let session = Session::open(req, true)?;
+    let session = Session::open(req)?;
     let abc = session.state(event)?;
     if abc.stopped().is_some() {
         return Err(CalibrationError::Setup {
@@ -400,7 +399,7 @@ pub fn collect_generation(
     req: &CalibrateRequest,
     event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Collected, CalibrationError> {
-    let session = Session::open(req, true)?;
+    let session = Session::open(req)?;
     let mut abc = session.state(event)?;
     if abc.stopped().is_some() {
         return session.finish(req, &abc, event).map(|o| Collected::Finished(Box::new(o)));
